@@ -1,0 +1,123 @@
+// Lab 01 starter, generated from runtime/rootfs.cpp by labs/tools/labgen.py — write the TODOs below.
+#include "runtime/rootfs.h"
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "runtime/mounts.h"
+#include "runtime/base/todo.h"
+
+namespace kubepp::runtime {
+
+namespace {
+
+// The device nodes every container gets, as Docker and the OCI spec list them.
+struct DeviceNode {
+  const char* name;
+  unsigned major, minor;
+};
+constexpr DeviceNode kDevices[] = {
+    {"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+};
+
+// Links in /dev that programs expect.
+constexpr const char* kDevLinks[][2] = {
+    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
+};
+
+Status make_device(const fs::path& path, const DeviceNode& dev) {
+  if (::mknod(path.c_str(), S_IFCHR | 0666, makedev(dev.major, dev.minor)) != 0) {
+    return sys_error("mknod", path, errno);
+  }
+  // mknod's mode is filtered by the umask; devices must be 0666 whatever it is.
+  if (::chmod(path.c_str(), 0666) != 0) return sys_error("chmod", path, errno);
+  return {};
+}
+
+}  // namespace
+
+Status mount_overlay(const RootfsLayout& layout) {
+  for (const fs::path& dir : {layout.upper, layout.work, layout.merged}) {
+    if (Status s = make_dirs(dir); !s) return s;
+  }
+  std::string options = "lowerdir=" + layout.lower.string() + ",upperdir=" + layout.upper.string() +
+                        ",workdir=" + layout.work.string();
+  return mount_fs("overlay", layout.merged, "overlay", 0, options);
+}
+
+Status mount_proc(const fs::path& root) {
+  if (Status s = make_dirs(root / "proc"); !s) return s;
+  return mount_fs("proc", root / "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+}
+
+Status mount_sys(const fs::path& root) {
+  if (Status s = make_dirs(root / "sys"); !s) return s;
+  return mount_fs("sysfs", root / "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+}
+
+Status mount_dev(const fs::path& root) {
+  const fs::path dev = root / "dev";
+  if (Status s = make_dirs(dev); !s) return s;
+  if (Status s = mount_fs("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"); !s) {
+    return s;
+  }
+  for (const DeviceNode& node : kDevices) {
+    if (Status s = make_device(dev / node.name, node); !s) return s;
+  }
+  // A devpts of its own (newinstance): the container sees only the terminals it opened.
+  if (Status s = make_dirs(dev / "pts"); !s) return s;
+  if (Status s = mount_fs("devpts", dev / "pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                          "newinstance,ptmxmode=0666,mode=0620,gid=5");
+      !s) {
+    return s;
+  }
+  if (Status s = make_dirs(dev / "shm", 01777); !s) return s;
+  if (Status s = mount_fs("shm", dev / "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                          "mode=1777,size=65536k");
+      !s) {
+    return s;
+  }
+  if (Status s = make_dirs(dev / "mqueue"); !s) return s;
+  if (Status s = mount_fs("mqueue", dev / "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC); !s) {
+    return s;
+  }
+  for (const auto& [name, target] : kDevLinks) {
+    if (::symlink(target, (dev / name).c_str()) != 0) return sys_error("symlink", dev / name, errno);
+  }
+  return {};
+}
+
+Status mount_files(const fs::path& root, const std::vector<FileMount>& files) {
+  for (const FileMount& file : files) {
+    const fs::path target = root / fs::path(file.target).relative_path();
+    if (Status s = make_file(target); !s) return s;
+    if (Status s = bind_mount(file.source, target); !s) return s;
+  }
+  return {};
+}
+
+Status pivot_to(const fs::path& new_root) {
+  // pivot_root(".", ".") stacks the old root on top of the new one at "/"; unmounting
+  // "." then removes exactly the old root (the trick runc uses: no put_old directory).
+  if (::chdir(new_root.c_str()) != 0) return sys_error("chdir", new_root, errno);
+  if (::syscall(SYS_pivot_root, ".", ".") != 0) return sys_error("pivot_root", new_root, errno);
+  if (::umount2(".", MNT_DETACH) != 0) return sys_error("umount old root", new_root, errno);
+  if (::chdir("/") != 0) return sys_error("chdir", "/", errno);
+  return {};
+}
+
+//> lab01 setup_rootfs
+Status setup_rootfs(const RootfsLayout& layout) {
+  // TODO(lab01): write setup_rootfs — the task is in labs/01-containers/README.md
+  (void)layout;
+  kubepp::lab_todo("lab01", "setup_rootfs");
+}
+//< lab01
+
+}  // namespace kubepp::runtime

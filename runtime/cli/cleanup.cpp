@@ -1,0 +1,31 @@
+// `kubepp cleanup` — remove what a crashed kubepp (or an aborted lab test) left behind,
+// as recorded in the state directories: containers' processes and directories.
+#include <iostream>
+
+#include "runtime/cli/flags.h"
+#include "runtime/cli/verbs.h"
+#include "runtime/container.h"
+
+namespace kubepp::cli {
+
+int cleanup_main(const GlobalOptions& global, const std::vector<std::string>& args) {
+  FlagSet flags("kubepp [--root DIR] cleanup");
+  Result<std::vector<std::string>> rest = flags.parse(args);
+  if (!rest || !rest.value().empty()) {
+    std::cerr << (rest ? "kubepp cleanup: takes no arguments" : "kubepp cleanup: " + rest.error().message) << "\n";
+    return 2;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.help();
+    return 0;
+  }
+  Result<std::vector<std::string>> cleaned = runtime::cleanup_containers(global.dirs);
+  if (!cleaned) {
+    std::cerr << "kubepp cleanup: " << cleaned.error().message << "\n";
+    return 1;
+  }
+  for (const std::string& id : cleaned.value()) std::cout << "removed container " << id << "\n";
+  return 0;
+}
+
+}  // namespace kubepp::cli

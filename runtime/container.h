@@ -1,0 +1,87 @@
+// container.h — one container: a process in its own namespaces on its own root.
+//
+// Lifecycle: create() prepares the state directories and the files the container
+// will see; start() clones the first process, which builds the root filesystem and
+// execs the command; wait() reaps it. Destroying a Container kills a process that is
+// still running and removes everything create() made, so nothing outlives the handle.
+//
+// Not thread-safe. start() clones the calling process: call it from a single-threaded
+// process (`kubepp run` is one; the kubelet will go through a per-container monitor).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runtime/base/result.h"
+#include "runtime/names.h"
+#include "runtime/namespaces.h"
+#include "runtime/process.h"
+
+namespace kubepp::runtime {
+
+/// What to run and how to isolate it. Plain data: the runtime knows nothing of Pods.
+struct ContainerConfig {
+  std::string id;                      ///< unique on this host; generated when empty
+  std::filesystem::path rootfs;        ///< the image's root directory (read-only lower dir)
+  std::vector<std::string> args;       ///< argv; args[0] is looked up in the container's PATH
+  std::vector<std::string> env;        ///< KEY=VALUE, added to (and overriding) the defaults
+  std::string working_dir = "/";       ///< cwd of the process, inside the container
+  std::string hostname;                ///< defaults to the id (or the host's with host UTS)
+  NamespaceOptions namespaces;         ///< which host namespaces to share
+  int stdin_fd = -1;                   ///< descriptors that become 0, 1, 2; -1 = inherit ours
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+};
+
+class Container {
+ public:
+  /// Validates `config` and prepares the container's directories under `dirs`
+  /// (upper and work layers, /etc/hosts, /etc/hostname, /etc/resolv.conf).
+  static Result<Container> create(ContainerConfig config, const StateDirs& dirs);
+
+  Container(Container&& other) noexcept;
+  Container& operator=(Container&&) = delete;
+  Container(const Container&) = delete;
+  Container& operator=(const Container&) = delete;
+  /// Kills the process if it still runs, reaps it, and removes the state directories.
+  ~Container();
+
+  /// Starts the process. Returns once it has exec'd the command, or with the error of
+  /// the step that failed inside the container ("pivot_root `…`: EINVAL").
+  Status start();
+
+  /// Waits for the process to end. Call once, after a successful start().
+  Result<ExitStatus> wait();
+
+  /// Sends `signal` to the container's first process.
+  Status kill(int signal);
+
+  const std::string& id() const { return config_.id; }
+  const ContainerConfig& config() const { return config_; }
+  /// The first process's pid as the host sees it; 0 before start().
+  pid_t pid() const { return pid_; }
+
+ private:
+  Container(ContainerConfig config, StateDirs dirs);
+  /// Runs in the cloned child: sets the container up and execs. Returns only on error.
+  Error child_main(int sync_fd);
+  void destroy();
+
+  ContainerConfig config_;
+  StateDirs dirs_;
+  pid_t pid_ = 0;
+  bool reaped_ = false;
+  bool owns_state_ = true;
+};
+
+/// A new random container id: 12 lowercase hex digits, as Docker shortens its ids.
+std::string new_container_id();
+
+/// Kills the containers whose records are under `dirs` (left by a crashed kubepp) and
+/// removes their directories. Returns the ids it cleaned up.
+Result<std::vector<std::string>> cleanup_containers(const StateDirs& dirs);
+
+}  // namespace kubepp::runtime

@@ -1,0 +1,62 @@
+// rootfs.h — the container's root filesystem, built inside its own mount namespace.
+//
+// An image is a read-only directory tree (the overlay's lower dir). Each container
+// gets a writable upper dir on top, so many containers share one image and none can
+// change it. Everything here runs in the container's first process, after clone(2)
+// and before exec: the mounts live in the container's mount namespace and vanish
+// with it, so the host never sees them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runtime/base/result.h"
+
+namespace kubepp::runtime {
+
+namespace fs = std::filesystem;
+
+/// A file prepared on the host and bind-mounted into the container
+/// (/etc/hosts, /etc/hostname, /etc/resolv.conf).
+struct FileMount {
+  fs::path source;       ///< on the host
+  std::string target;    ///< absolute path inside the container
+};
+
+/// Where the pieces of one container's root filesystem are.
+struct RootfsLayout {
+  fs::path lower;   ///< the image's root directory; never written
+  fs::path upper;   ///< the container's writable layer
+  fs::path work;    ///< overlayfs' scratch directory (same filesystem as upper)
+  fs::path merged;  ///< mount point of the overlay: the future "/"
+  std::vector<FileMount> files;
+};
+
+/// Mounts lower+upper as an overlay at layout.merged.
+Status mount_overlay(const RootfsLayout& layout);
+
+/// Mounts a fresh procfs at <root>/proc: it shows the processes of the calling
+/// process's pid namespace.
+Status mount_proc(const fs::path& root);
+
+/// Mounts sysfs read-only at <root>/sys.
+Status mount_sys(const fs::path& root);
+
+/// Builds a minimal /dev at <root>/dev: a tmpfs with null, zero, full, random,
+/// urandom and tty, a private devpts (with /dev/ptmx), /dev/shm, /dev/mqueue and the
+/// fd/stdin/stdout/stderr links. The host's /dev (disks, kmsg, mem) is never visible.
+Status mount_dev(const fs::path& root);
+
+/// Bind-mounts each FileMount over its target under <root>, creating the target.
+Status mount_files(const fs::path& root, const std::vector<FileMount>& files);
+
+/// Makes `new_root` the process's "/" with pivot_root(2) and detaches the old root,
+/// so nothing of the host's filesystem stays reachable (chroot would leave it so).
+Status pivot_to(const fs::path& new_root);
+
+/// Builds the whole root filesystem in the mount namespace of the calling process
+/// and switches to it. On return "/" is the container's root.
+Status setup_rootfs(const RootfsLayout& layout);
+
+}  // namespace kubepp::runtime
