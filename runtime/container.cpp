@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "runtime/base/files.h"
 #include "runtime/base/unique_fd.h"
 #include "runtime/mounts.h"
 #include "runtime/network.h"
@@ -37,13 +38,6 @@ std::string host_hostname() {
   char buf[256] = {};
   ::gethostname(buf, sizeof buf - 1);
   return buf;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The host's resolv.conf without nameservers on loopback: those answer on the host's

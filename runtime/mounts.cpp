@@ -58,17 +58,4 @@ Status make_file(const fs::path& path, mode_t mode) {
   return {};
 }
 
-Status write_file(const fs::path& path, const std::string& contents, mode_t mode) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd.valid()) return sys_error("open", path, errno);
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd.get(), contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return sys_error("write", path, errno);
-    done += static_cast<size_t>(n);
-  }
-  return {};
-}
-
 }  // namespace kubepp::runtime

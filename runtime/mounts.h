@@ -32,7 +32,4 @@ Status make_dirs(const fs::path& path, mode_t mode = 0755);
 /// Creates an empty file (and its parent directories) unless something exists there.
 Status make_file(const fs::path& path, mode_t mode = 0644);
 
-/// Writes `contents` to `path`, replacing it.
-Status write_file(const fs::path& path, const std::string& contents, mode_t mode = 0644);
-
 }  // namespace kubepp::runtime

@@ -7,6 +7,9 @@
 
 #include "tests/support/leak_check.h"
 
+#include "runtime/base/files.h"
+#include "runtime/base/result.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,17 +33,13 @@
 #include <thread>
 
 namespace kubepp::testing {
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kRemoveTimeout = std::chrono::seconds(5);
 
 void warn(const std::string& message) { std::cerr << "remove_leaks: " << message << "\n"; }
-
-std::string errno_name(int err) {
-  const char* name = strerrorname_np(err);
-  return name != nullptr ? name : std::to_string(err);
-}
 
 std::string join(const std::vector<std::string>& words) {
   std::string out;
@@ -64,13 +63,6 @@ std::vector<std::string> list_dir(const std::string& path) {
     closedir(dir);
   }
   return names;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
 }
 
 bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
