@@ -171,6 +171,7 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   return c;
 }
 
+// [child-main]
 Error Container::child_main(int sync_fd) {
   // Wait until the parent has done its part (later: cgroups, network). EOF means it died.
   char go = 0;
@@ -202,6 +203,7 @@ Error Container::child_main(int sync_fd) {
   if (Status s = close_fds_on_exec(); !s) return s.error();
   return exec_command(config_.args, container_env(config_));
 }
+// [child-main]
 
 Status Container::start() {
   if (pid_ != 0) return Error{ErrorCode::Conflict, "container `" + id() + "` already started"};
@@ -217,6 +219,13 @@ Status Container::start() {
     flags = namespace_flags(config_.namespaces);
   } catch (const std::exception& e) {  // a lab's unwritten stub
     return Error{ErrorCode::Internal, e.what()};
+  }
+  // Without a mount namespace of its own, setup_rootfs would remount and pivot the
+  // host's root: every process on the machine would find itself in the container.
+  if ((flags & CLONE_NEWNS) == 0) {
+    return Error{ErrorCode::Invalid, "namespace flags `" + describe_namespace_flags(flags) +
+                                         "` lack CLONE_NEWNS: refusing to set up a root filesystem in the host's "
+                                         "mount namespace"};
   }
   Result<pid_t> pid = clone_process(flags, [&]() -> int {
     sync_write.reset();

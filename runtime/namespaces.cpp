@@ -6,12 +6,14 @@ namespace {
 
 // The kernel's namespaces as a table (crun keeps the same table): name, the file under
 // /proc/self/ns, and the clone flag.
+// [namespace-table]
 constexpr NamespaceKind kKinds[] = {
     {"user", "user", CLONE_NEWUSER},       {"cgroup", "cgroup", CLONE_NEWCGROUP},
     {"ipc", "ipc", CLONE_NEWIPC},          {"uts", "uts", CLONE_NEWUTS},
     {"network", "net", CLONE_NEWNET},      {"pid", "pid", CLONE_NEWPID},
     {"mount", "mnt", CLONE_NEWNS},         {"time", "time", CLONE_NEWTIME},
 };
+// [namespace-table]
 
 }  // namespace
 

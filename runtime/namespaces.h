@@ -14,14 +14,14 @@
 namespace kubepp::runtime {
 
 /// One kind of namespace, as the kernel names it: `proc_name` is the file under
-/// /proc/<pid>/ns/, `flag` the clone(2)/unshare(2)/setns(2) flag.
+/// /proc/PID/ns/, `flag` the clone(2)/unshare(2)/setns(2) flag.
 struct NamespaceKind {
   const char* name;       ///< what we call it: "mount", "network", …
   const char* proc_name;  ///< "mnt", "net", …
   int flag;               ///< CLONE_NEWNS, CLONE_NEWNET, …
 };
 
-/// Every namespace kind Linux has, in the order runc joins them.
+/// Every namespace kind Linux has.
 std::span<const NamespaceKind> namespace_kinds();
 
 /// Which of the host's namespaces a container shares instead of getting its own
@@ -38,7 +38,8 @@ struct NamespaceOptions {
 /// namespace: kubepp's containers run as the host's root, as Docker's do by default.)
 int namespace_flags(const NamespaceOptions& options);
 
-/// "mount,uts,ipc,pid,network,cgroup" — the kinds named by `flags`, for messages.
+/// "cgroup,ipc,uts,network,pid,mount" — the kinds named by `flags` in the order of
+/// namespace_kinds(), for messages.
 std::string describe_namespace_flags(int flags);
 
 }  // namespace kubepp::runtime

@@ -36,19 +36,19 @@ struct RootfsLayout {
 /// Mounts lower+upper as an overlay at layout.merged.
 Status mount_overlay(const RootfsLayout& layout);
 
-/// Mounts a fresh procfs at <root>/proc: it shows the processes of the calling
+/// Mounts a fresh procfs at `root`/proc: it shows the processes of the calling
 /// process's pid namespace.
 Status mount_proc(const fs::path& root);
 
-/// Mounts sysfs read-only at <root>/sys.
+/// Mounts sysfs read-only at `root`/sys.
 Status mount_sys(const fs::path& root);
 
-/// Builds a minimal /dev at <root>/dev: a tmpfs with null, zero, full, random,
+/// Builds a minimal /dev at `root`/dev: a tmpfs with null, zero, full, random,
 /// urandom and tty, a private devpts (with /dev/ptmx), /dev/shm, /dev/mqueue and the
 /// fd/stdin/stdout/stderr links. The host's /dev (disks, kmsg, mem) is never visible.
 Status mount_dev(const fs::path& root);
 
-/// Bind-mounts each FileMount over its target under <root>, creating the target.
+/// Bind-mounts each FileMount over its target under `root`, creating the target.
 Status mount_files(const fs::path& root, const std::vector<FileMount>& files);
 
 /// Makes `new_root` the process's "/" with pivot_root(2) and detaches the old root,

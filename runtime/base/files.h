@@ -11,7 +11,7 @@
 
 namespace kubepp {
 
-/// The contents of `path`, or "" when it cannot be read (a missing /proc/<pid>/stat
+/// The contents of `path`, or "" when it cannot be read (a missing /proc/PID/stat
 /// means the process is gone: callers treat both alike).
 std::string read_file(const std::filesystem::path& path);
 

@@ -177,6 +177,14 @@ ROOT_TEST_CASE("nothing of the host's filesystem stays mounted inside", "[root][
   }
 }
 
+ROOT_TEST_CASE("the old root is out of reach, even for a chroot escape", "[root][lab01][rootfs]") {
+  TempRoot root;
+  auto report = run_probe(ContainerConfig{}, root.dirs(), {"--chroot-escape", "/tmp/escape"});
+  auto escaped = report["actions"][0]["root_entries"];
+  INFO("the escape ended in a root holding " << escaped.dump());
+  CHECK(escaped == report["root_entries"]);
+}
+
 ROOT_TEST_CASE("the container's mounts do not propagate to the host", "[root][lab01][rootfs]") {
   TempRoot root;
   ContainerConfig config = shell("sleep 30");

@@ -7,9 +7,11 @@
 // may lack /proc or /sys) is null, or left out of a map; the probe never fails
 // because something is missing.
 //
-// Usage: probe [--touch PATH]... [--sleep SECONDS] [--exit CODE]
+// Usage: probe [--touch PATH]... [--chroot-escape DIR] [--sleep SECONDS] [--exit CODE]
 //   --touch PATH     open PATH for writing (O_CREAT) before reporting; the result
 //                    goes under "actions" as {action, path, ok, errno}
+//   --chroot-escape DIR  try the classic escape from a chroot (in a child process)
+//                    and report the names in "/" where it ended: {action, dir, root_entries}
 //   --sleep SECONDS  after printing, sleep (stdout is flushed first)
 //   --exit CODE      after printing (and sleeping), exit with CODE
 //
@@ -20,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -274,6 +277,40 @@ json touch(const std::string& path) {
           {"errno", fd >= 0 ? json(nullptr) : json(errno_name(err))}};
 }
 
+// The classic chroot escape: chroot into a subdirectory while the working directory
+// stays outside it, climb with "..", and chroot(".") where the climb stops. Under a
+// runtime that only chroot(2)s, that is the host's root; after pivot_root(2) with the
+// old root detached, ".." stops at the container's own root. It runs in a child so
+// the probe's own root stays as it was.
+json chroot_escape(const std::string& dir) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return {{"action", "chroot-escape"}, {"dir", dir}, {"root_entries", nullptr}};
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(pipe_fds[0]);
+    mkdir(dir.c_str(), 0755);
+    std::string names;
+    if (chroot(dir.c_str()) == 0) {
+      for (int i = 0; i < 64; ++i) (void)!chdir("..");
+      if (chroot(".") == 0) {
+        for (const std::string& name : list_dir("/").value_or(std::vector<std::string>{})) names += name + "\n";
+      }
+    }
+    (void)!write(pipe_fds[1], names.data(), names.size());
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  std::string names;
+  char buf[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;) names.append(buf, static_cast<size_t>(n));
+  close(pipe_fds[0]);
+  waitpid(pid, nullptr, 0);
+  json entries = json::array();
+  std::istringstream in(names);
+  for (std::string name; std::getline(in, name);) entries.push_back(name);
+  return {{"action", "chroot-escape"}, {"dir", dir}, {"root_entries", entries}};
+}
+
 // Runs one field's function; any exception it throws makes the field null.
 json safely(const std::function<json()>& field) {
   try {
@@ -320,7 +357,8 @@ void sleep_seconds(double seconds) {
 }
 
 int usage(const char* argv0) {
-  std::fprintf(stderr, "usage: %s [--touch PATH]... [--sleep SECONDS] [--exit CODE]\n", argv0);
+  std::fprintf(stderr, "usage: %s [--touch PATH]... [--chroot-escape DIR] [--sleep SECONDS] [--exit CODE]\n",
+               argv0);
   return 2;
 }
 
@@ -336,6 +374,8 @@ int main(int argc, char** argv) {
     std::string value = argv[++i];
     if (arg == "--touch") {
       actions.push_back(touch(value));
+    } else if (arg == "--chroot-escape") {
+      actions.push_back(chroot_escape(value));
     } else if (arg == "--sleep") {
       sleep_for = std::strtod(value.c_str(), nullptr);
       actions.push_back({{"action", "sleep"}, {"seconds", sleep_for}});

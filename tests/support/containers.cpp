@@ -1,13 +1,16 @@
 #include "tests/support/containers.h"
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "runtime/base/files.h"
 #include "runtime/base/unique_fd.h"
 
 namespace kubepp::testing {
@@ -43,12 +46,25 @@ TempRoot::TempRoot() {
 }
 
 TempRoot::~TempRoot() {
+  // A broken runtime (a lab in progress) may have left mounts in here, in this
+  // process's mount namespace: detach them, deepest first, or the removal fails.
+  std::vector<std::string> mounted;
+  std::istringstream mountinfo(read_file("/proc/self/mountinfo"));
+  for (std::string line; std::getline(mountinfo, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, mount_point;
+    fields >> id >> parent >> device >> root >> mount_point;
+    if (mount_point.starts_with(path_.string() + "/")) mounted.push_back(mount_point);
+  }
+  std::sort(mounted.begin(), mounted.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const std::string& mount_point : mounted) ::umount2(mount_point.c_str(), MNT_DETACH);
   std::error_code ec;
   fs::remove_all(path_, ec);
 }
 
 fs::path probe_rootfs() { return fs::path(KUBEPP_TEST_IMAGE_DIR) / "probe" / "rootfs"; }
 fs::path kubepp_binary() { return KUBEPP_BINARY; }
+fs::path source_dir() { return KUBEPP_SOURCE_DIR; }
 
 Result<Captured> run_captured(runtime::ContainerConfig config, const runtime::StateDirs& dirs) {
   fs::create_directories(dirs.run);

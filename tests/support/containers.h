@@ -36,6 +36,8 @@ class TempRoot {
 fs::path probe_rootfs();
 /// The `kubepp` binary of this build.
 fs::path kubepp_binary();
+/// The repository's root (chapters, scripts).
+fs::path source_dir();
 
 /// What a finished process printed and how it ended.
 struct Captured {
