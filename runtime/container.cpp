@@ -15,6 +15,7 @@
 #include "runtime/mounts.h"
 #include "runtime/network.h"
 #include "runtime/rootfs.h"
+#include "runtime/state.h"
 
 namespace kubepp::runtime {
 
@@ -70,21 +71,6 @@ std::vector<std::string> container_env(const ContainerConfig& config) {
   return env;
 }
 
-// The start time of `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat):
-// with the pid it names one process, even after the pid is reused. Empty when the
-// process is gone or is a zombie (dead, waiting for its parent to reap it).
-std::string process_start_time(pid_t pid) {
-  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-  size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return "";
-  std::istringstream rest(stat.substr(paren + 2));
-  std::string field;
-  for (int i = 3; i <= 22 && rest >> field; ++i) {
-    if (i == 3 && field == "Z") return "";
-  }
-  return field;
-}
-
 Status write_all(int fd, const std::string& data) {
   size_t done = 0;
   while (done < data.size()) {
@@ -129,7 +115,9 @@ Container::Container(Container&& other) noexcept
       dirs_(std::move(other.dirs_)),
       pid_(std::exchange(other.pid_, 0)),
       reaped_(other.reaped_),
-      owns_state_(std::exchange(other.owns_state_, false)) {}
+      owns_state_(std::exchange(other.owns_state_, false)),
+      cgroups_(std::move(other.cgroups_)),
+      security_(std::move(other.security_)) {}
 
 Container::~Container() { destroy(); }
 
@@ -151,8 +139,13 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   if (fs::exists(dirs.container_lib(config.id), ec) || fs::exists(dirs.container_run(config.id), ec)) {
     return Error{ErrorCode::AlreadyExists, "container `" + config.id + "` already exists"};
   }
+  Result<ProcessSecurity> security = resolve_process_security(config.rootfs, config.security);
+  if (!security) return security.error();
+  // A privileged container may use every device; any other only the allow-list.
+  config.resources.all_devices = config.security.privileged;
 
   Container c(std::move(config), dirs);
+  c.security_ = security.value();
   const fs::path lib = dirs.container_lib(c.id());
   const fs::path run = dirs.container_run(c.id());
   const ContainerConfig& cfg = c.config_;
@@ -165,6 +158,7 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   }
   if (Status s = write_file(run / "hosts", hosts); !s) return s.error();
   if (Status s = write_file(run / "hostname", cfg.hostname + "\n"); !s) return s.error();
+  if (Status s = write_process_security(dirs, c.id(), c.security_); !s) return s.error();
   if (Status s = write_file(run / "resolv.conf", container_resolv_conf(cfg.namespaces.host_network)); !s) {
     return s.error();
   }
@@ -172,11 +166,15 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
 }
 
 // [child-main]
-Error Container::child_main(int sync_fd) {
-  // Wait until the parent has done its part (later: cgroups, network). EOF means it died.
+Error Container::child_main(int sync_fd, bool new_cgroup_ns) {
+  // Wait until the parent has put us in our cgroup (chapter 02: and the network).
+  // EOF means it died.
   char go = 0;
   if (::read(sync_fd, &go, 1) != 1) return Error{ErrorCode::Internal, "parent went away before start"};
   ::close(sync_fd);
+  // Only now, inside the container's cgroup, does a cgroup namespace make that
+  // cgroup the root of what the container sees in /proc/self/cgroup.
+  if (new_cgroup_ns && ::unshare(CLONE_NEWCGROUP) != 0) return sys_error("unshare", "cgroup namespace", errno);
 
   const NamespaceOptions& ns = config_.namespaces;
   if (!ns.host_uts && ::sethostname(config_.hostname.data(), config_.hostname.size()) != 0) {
@@ -189,6 +187,8 @@ Error Container::child_main(int sync_fd) {
                        {run / "hostname", "/etc/hostname"},
                        {run / "resolv.conf", "/etc/resolv.conf"}}};
   if (Status s = setup_rootfs(layout); !s) return s.error();
+  // Docker's masked and read-only paths of /proc and /sys, on the new root.
+  if (Status s = harden_mounts("/", security_.privileged); !s) return s.error();
   if (!ns.host_network) {
     if (Status s = bring_loopback_up(); !s) return s.error();
   }
@@ -201,6 +201,8 @@ Error Container::child_main(int sync_fd) {
     }
   }
   if (Status s = close_fds_on_exec(); !s) return s.error();
+  // Last: seccomp, then capabilities and ids. After this the process could not undo it.
+  if (Status s = apply_process_security(security_); !s) return s.error();
   return exec_command(config_.args, container_env(config_));
 }
 // [child-main]
@@ -227,12 +229,21 @@ Status Container::start() {
                                          "` lack CLONE_NEWNS: refusing to set up a root filesystem in the host's "
                                          "mount namespace"};
   }
-  Result<pid_t> pid = clone_process(flags, [&]() -> int {
+  // The cgroup is made before the process, so a limit the kernel refuses fails the
+  // start before anything runs.
+  auto cgroups = make_cgroup_driver();
+  const std::string cgroup = dirs_.container_cgroup(id());
+  if (Status s = cgroups->create(cgroup, config_.resources); !s) return s;
+  cgroups_ = std::move(cgroups);
+
+  // The cgroup namespace is entered later, by the child, once it is in its cgroup.
+  const bool new_cgroup_ns = (flags & CLONE_NEWCGROUP) != 0;
+  Result<pid_t> pid = clone_process(flags & ~CLONE_NEWCGROUP, [&]() -> int {
     sync_write.reset();
     errors_read.reset();
     Error error;
     try {
-      error = child_main(sync_read.release());
+      error = child_main(sync_read.release(), new_cgroup_ns);
     } catch (const std::exception& e) {
       error = Error{ErrorCode::Internal, e.what()};
     }
@@ -246,6 +257,9 @@ Status Container::start() {
   errors_write.reset();
 
   std::ofstream(dirs_.container_run(id()) / "pid") << pid_ << ' ' << process_start_time(pid_) << '\n';
+  // The child is blocked on the sync pipe, one thread, nothing exec'd: attach it now
+  // and everything it starts is born in the cgroup.
+  if (Status s = cgroups_->attach(cgroup, pid_); !s) return s;
   if (Status s = write_all(sync_write.get(), "g"); !s) return s;
   sync_write.reset();
   std::string failure = read_all(errors_read.get());
@@ -260,8 +274,27 @@ Status Container::start() {
 Result<ExitStatus> Container::wait() {
   if (pid_ == 0 || reaped_) return Error{ErrorCode::Invalid, "container `" + id() + "` is not running"};
   Result<ExitStatus> status = wait_process(pid_);
-  reaped_ = status.ok();
+  if (!status) return status;
+  reaped_ = true;
+  // OOMKilled comes from the cgroup's counter, never from the signal: a SIGKILL from
+  // outside looks the same as the OOM killer's.
+  Result<ResourceUsage> used = usage();
+  ExitStatus& exit = status.value();
+  if (used.ok() && used.value().oom_kills > 0) {
+    exit.reason = "OOMKilled";
+  } else {
+    exit.reason = exit.signal == 0 && exit.code == 0 ? "Completed" : "Error";
+  }
+  if (cgroups_) {
+    (void)cgroups_->destroy(dirs_.container_cgroup(id()));
+    cgroups_.reset();
+  }
   return status;
+}
+
+Result<ResourceUsage> Container::usage() {
+  if (!cgroups_) return Error{ErrorCode::NotFound, "container `" + id() + "` has no cgroup"};
+  return cgroups_->usage(dirs_.container_cgroup(id()));
 }
 
 Status Container::kill(int signal) {
@@ -276,34 +309,14 @@ void Container::destroy() {
     (void)wait_process(pid_);
     reaped_ = true;
   }
+  if (cgroups_) {
+    (void)cgroups_->destroy(dirs_.container_cgroup(config_.id));
+    cgroups_.reset();
+  }
   if (!owns_state_ || config_.id.empty()) return;
   std::error_code ec;
   fs::remove_all(dirs_.container_lib(config_.id), ec);
   fs::remove_all(dirs_.container_run(config_.id), ec);
-}
-
-Result<std::vector<std::string>> cleanup_containers(const StateDirs& dirs) {
-  std::vector<std::string> cleaned;
-  std::error_code ec;
-  for (const fs::path& parent : {dirs.run / "containers", dirs.lib / "containers"}) {
-    if (!fs::is_directory(parent, ec)) continue;
-    for (const fs::directory_entry& entry : fs::directory_iterator(parent, ec)) {
-      const std::string id = entry.path().filename();
-      std::istringstream record(read_file(dirs.container_run(id) / "pid"));
-      pid_t pid = 0;
-      std::string started;
-      if (record >> pid >> started && pid > 0 && process_start_time(pid) == started) {
-        ::kill(pid, SIGKILL);  // the first process: its pid namespace dies with it
-        for (int i = 0; i < 100 && process_start_time(pid) == started; ++i) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-      }
-      fs::remove_all(dirs.container_run(id), ec);
-      fs::remove_all(dirs.container_lib(id), ec);
-      if (std::find(cleaned.begin(), cleaned.end(), id) == cleaned.end()) cleaned.push_back(id);
-    }
-  }
-  return cleaned;
 }
 
 }  // namespace kubepp::runtime

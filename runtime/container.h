@@ -15,7 +15,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "runtime/base/result.h"
+#include "runtime/cgroups.h"
+#include "runtime/hardening.h"
 #include "runtime/names.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
@@ -31,6 +35,8 @@ struct ContainerConfig {
   std::string working_dir = "/";       ///< cwd of the process, inside the container
   std::string hostname;                ///< defaults to the id (or the host's with host UTS)
   NamespaceOptions namespaces;         ///< which host namespaces to share
+  ResourceLimits resources;            ///< cgroup limits; zero fields are unlimited
+  SecurityConfig security;             ///< capabilities, user, no_new_privs, privileged
   int stdin_fd = -1;                   ///< descriptors that become 0, 1, 2; -1 = inherit ours
   int stdout_fd = -1;
   int stderr_fd = -1;
@@ -53,11 +59,20 @@ class Container {
   /// the step that failed inside the container ("pivot_root `…`: EINVAL").
   Status start();
 
-  /// Waits for the process to end. Call once, after a successful start().
+  /// Waits for the process to end and says why it ended (ExitStatus::reason). Call
+  /// once, after a successful start().
   Result<ExitStatus> wait();
+
+  /// What the container has used so far (NotFound before start and after wait).
+  Result<ResourceUsage> usage();
 
   /// Sends `signal` to the container's first process.
   Status kill(int signal);
+
+  /// Keeps the container's directories when the handle goes away (its record and log
+  /// stay for `kubepp ps`, `logs` and `rm`); the process is still killed and its
+  /// cgroup removed.
+  void keep_state() { owns_state_ = false; }
 
   const std::string& id() const { return config_.id; }
   const ContainerConfig& config() const { return config_; }
@@ -67,7 +82,7 @@ class Container {
  private:
   Container(ContainerConfig config, StateDirs dirs);
   /// Runs in the cloned child: sets the container up and execs. Returns only on error.
-  Error child_main(int sync_fd);
+  Error child_main(int sync_fd, bool new_cgroup_ns);
   void destroy();
 
   ContainerConfig config_;
@@ -75,13 +90,12 @@ class Container {
   pid_t pid_ = 0;
   bool reaped_ = false;
   bool owns_state_ = true;
+  std::unique_ptr<CgroupDriver> cgroups_;  ///< set while the container's cgroup exists
+  ProcessSecurity security_;               ///< resolved by create(), applied before exec
 };
 
 /// A new random container id: 12 lowercase hex digits, as Docker shortens its ids.
 std::string new_container_id();
 
-/// Kills the containers whose records are under `dirs` (left by a crashed kubepp) and
-/// removes their directories. Returns the ids it cleaned up.
-Result<std::vector<std::string>> cleanup_containers(const StateDirs& dirs);
 
 }  // namespace kubepp::runtime

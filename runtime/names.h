@@ -5,7 +5,9 @@
 // tests' leak check (tests/support/leak_check.h) look for exactly these.
 #pragma once
 
+#include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace kubepp::runtime {
@@ -18,16 +20,25 @@ inline constexpr const char* kNetnsPrefix = "kubepp-";            ///< network n
 inline constexpr const char* kChainPrefix = "KUBEPP-";            ///< iptables chains
 
 /// Where kubepp keeps its state. The global `--root DIR` puts both under DIR
-/// (DIR/lib and DIR/run), which is what tests do with a temporary directory.
+/// (DIR/lib and DIR/run) and the containers' cgroups under a parent of its own,
+/// `kubepp-<hash of DIR>`: tests with temporary roots never meet each other's
+/// cgroups, or those of the kubepp that runs on the machine.
 struct StateDirs {
   std::filesystem::path lib = kDefaultLibDir;
   std::filesystem::path run = kDefaultRunDir;
+  std::string cgroup_parent = kCgroupParent;
 
-  static StateDirs under(const std::filesystem::path& root) { return {root / "lib", root / "run"}; }
+  static StateDirs under(const std::filesystem::path& root) {
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016zx", std::hash<std::string>{}(root.lexically_normal().string()));
+    return {root / "lib", root / "run", std::string(kCgroupParent) + "-" + std::string(hash, 8)};
+  }
 
   /// Per-container directories: overlay layers under lib, runtime records under run.
   std::filesystem::path container_lib(const std::string& id) const { return lib / "containers" / id; }
   std::filesystem::path container_run(const std::string& id) const { return run / "containers" / id; }
+  /// A container's cgroup, relative to each hierarchy's root: "kubepp/<id>".
+  std::string container_cgroup(const std::string& id) const { return cgroup_parent + "/" + id; }
 };
 
 }  // namespace kubepp::runtime

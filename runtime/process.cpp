@@ -47,8 +47,8 @@ Result<ExitStatus> wait_process(pid_t pid) {
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return sys_error("waitpid", std::to_string(pid), errno);
   }
-  if (WIFSIGNALED(status)) return ExitStatus{0, WTERMSIG(status)};
-  return ExitStatus{WEXITSTATUS(status), 0};
+  if (WIFSIGNALED(status)) return ExitStatus{0, WTERMSIG(status), ""};
+  return ExitStatus{WEXITSTATUS(status), 0, ""};
 }
 
 Error exec_command(const std::vector<std::string>& args, const std::vector<std::string>& env) {

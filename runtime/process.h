@@ -15,6 +15,9 @@ namespace kubepp::runtime {
 struct ExitStatus {
   int code = 0;    ///< exit code; meaningful when signal == 0
   int signal = 0;  ///< the terminating signal, or 0 when the process exited
+  /// Why, in Kubernetes' words, for a container: Completed (code 0), Error, or
+  /// OOMKilled (the cgroup's OOM killer struck — whatever the exit status says).
+  std::string reason;
 
   /// What a shell would report as $?: the code, or 128 + signal.
   int shell_code() const { return signal != 0 ? 128 + signal : code; }

@@ -1,5 +1,6 @@
 #include "runtime/rootfs.h"
 
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -8,7 +9,9 @@
 
 #include <cerrno>
 
+#include "runtime/base/unique_fd.h"
 #include "runtime/mounts.h"
+#include "runtime/security.h"
 
 namespace kubepp::runtime {
 
@@ -93,9 +96,26 @@ Status mount_dev(const fs::path& root) {
 
 Status mount_files(const fs::path& root, const std::vector<FileMount>& files) {
   for (const FileMount& file : files) {
-    const fs::path target = root / fs::path(file.target).relative_path();
-    if (Status s = make_file(target); !s) return s;
-    if (Status s = bind_mount(file.source, target); !s) return s;
+    // The image decides what /etc/hosts is: if it is a symlink to /etc/shadow of the
+    // host, a mount by path would land there. The target is resolved inside the root
+    // (symlinks included) and mounted on through its descriptor, so it cannot be
+    // swapped in between either (CVE-2021-30465).
+    Result<UniqueFd> target = open_in_root(root, file.target);
+    if (!target && target.error().code == ErrorCode::NotFound) {
+      const fs::path path(file.target);
+      Result<UniqueFd> dir = open_in_root(root, path.parent_path());
+      if (!dir) return dir.error();
+      UniqueFd created(::openat(dir.value().get(), path.filename().c_str(),
+                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+      if (!created.valid()) return sys_error("create", root / path.relative_path(), errno);
+      target = open_in_root(root, file.target);
+    }
+    if (!target) return target.error();
+    const std::string through = "/proc/self/fd/" + std::to_string(target.value().get());
+    if (::mount(file.source.c_str(), through.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      return sys_error("bind mount `" + file.source.string() + "` on", root / fs::path(file.target).relative_path(),
+                       errno);
+    }
   }
   return {};
 }

@@ -18,6 +18,11 @@ struct Verb {
 // Local verbs (runtime/cli/); the cluster's components join this table as they arrive.
 constexpr Verb kVerbs[] = {
     {"run", kubepp::cli::run_main, "run a command in a new container"},
+    {"ps", kubepp::cli::ps_main, "list the containers"},
+    {"logs", kubepp::cli::logs_main, "print a container's output"},
+    {"stop", kubepp::cli::stop_main, "stop running containers (SIGTERM, grace, SIGKILL)"},
+    {"rm", kubepp::cli::rm_main, "remove containers"},
+    {"exec", kubepp::cli::exec_main, "run a command in a running container"},
     {"cleanup", kubepp::cli::cleanup_main, "remove what a crashed kubepp left behind"},
 };
 

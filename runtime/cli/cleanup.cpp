@@ -4,7 +4,7 @@
 
 #include "runtime/cli/flags.h"
 #include "runtime/cli/verbs.h"
-#include "runtime/container.h"
+#include "runtime/monitor.h"
 
 namespace kubepp::cli {
 

@@ -1,5 +1,5 @@
-// `kubepp run` — run a command in a new container, in the foreground, and pass its
-// exit status through (docker run --rm, without the daemon).
+// `kubepp run` — run a command in a new container: in the foreground, passing its exit
+// status through (docker run --rm, without a daemon), or detached with -d.
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,9 +7,11 @@
 #include <iostream>
 
 #include "runtime/cli/flags.h"
+#include "runtime/cli/limits.h"
 #include "runtime/cli/verbs.h"
 #include "runtime/container.h"
 #include "runtime/images.h"
+#include "runtime/monitor.h"
 
 namespace kubepp::cli {
 
@@ -42,6 +44,28 @@ void install_forwarding() {
   for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaction(signal, &sa, nullptr);
 }
 
+// --memory, --cpus, --pids into the container's limits; an empty flag is no limit.
+Status parse_limits(const std::string& memory, const std::string& cpus, const std::string& pids,
+                    runtime::ResourceLimits& limits) {
+  if (!memory.empty()) {
+    Result<int64_t> bytes = parse_memory("memory", memory);
+    if (!bytes) return bytes.error();
+    limits.memory_bytes = bytes.value();
+  }
+  if (!cpus.empty()) {
+    Result<int64_t> millis = parse_cpus("cpus", cpus);
+    if (!millis) return millis.error();
+    // A limit with no request asks for as much as it may use, as Kubernetes defaults it.
+    limits.cpu_limit_millis = limits.cpu_request_millis = millis.value();
+  }
+  if (!pids.empty()) {
+    Result<int64_t> count = parse_count("pids", pids);
+    if (!count) return count.error();
+    limits.pids_max = count.value();
+  }
+  return {};
+}
+
 int fail(const Error& error) {
   std::cerr << "kubepp run: " << error.message << "\n";
   if (error.message.find("exec `") != std::string::npos) {
@@ -56,11 +80,17 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   runtime::ContainerConfig config;
   std::string network = "none";
   FlagSet flags("kubepp run [flags] IMAGE|ROOTFS-DIR [--] [COMMAND [ARG...]]");
+  bool detach = false;
   flags.add_string("name", &config.id, "container name (default: a random id)");
+  flags.add_bool("d,detach", &detach, "run in the background and print the container's name");
   flags.add_string("hostname", &config.hostname, "hostname inside the container (default: the name)");
   flags.add_string("net,network", &network, "none: own network namespace with lo; host: the host's");
   flags.add_list("e,env", &config.env, "set an environment variable KEY=VALUE (repeatable)");
   flags.add_string("w,workdir", &config.working_dir, "working directory inside the container");
+  std::string memory, cpus, pids;
+  flags.add_string("m,memory", &memory, "memory limit: 64Mi, 1G, or bytes (at least 6Mi)");
+  flags.add_string("cpus", &cpus, "CPU limit: 0.5, 2, or millicores 500m");
+  flags.add_string("pids", &pids, "most processes at once: a fork bomb stops there");
 
   Result<std::vector<std::string>> rest = flags.parse(args);
   if (!rest) return fail(rest.error());
@@ -75,6 +105,7 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   }
   if (network != "none" && network != "host") return fail({ErrorCode::Invalid, "--net: want none or host, got `" + network + "`"});
   config.namespaces.host_network = network == "host";
+  if (Status s = parse_limits(memory, cpus, pids, config.resources); !s) return fail(s.error());
 
   Result<runtime::Image> image = runtime::resolve_image(positional[0]);
   if (!image) return fail(image.error());
@@ -83,16 +114,26 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   config.args.assign(positional.begin() + static_cast<long>(first), positional.end());
   if (config.args.empty()) config.args = image.value().command;
 
-  Result<runtime::Container> container = runtime::Container::create(std::move(config), global.dirs);
-  if (!container) return fail(container.error());
+  // The container runs under a monitor of its own (runtime/monitor.h). In the
+  // foreground we stay attached — its output on our terminal, our stdin its — and
+  // remove it when it ends, as `docker run --rm`; with -d it keeps running after we
+  // return, until `kubepp stop` and `kubepp rm`.
+  runtime::MonitorOptions options{positional[0], !detach, !detach};
+  Result<runtime::Launched> launched = runtime::launch_container(std::move(config), global.dirs, options);
+  if (!launched) return fail(launched.error());
+  if (detach) {
+    std::cout << launched.value().id << "\n";
+    return 0;
+  }
+  g_container_pid = launched.value().pid;
   install_forwarding();
-  if (Status started = container.value().start(); !started) return fail(started.error());
-  g_container_pid = container.value().pid();
-
-  Result<runtime::ExitStatus> status = container.value().wait();
+  Result<runtime::ExitStatus> status = runtime::wait_for_exit(launched.value(), global.dirs);
   g_container_pid = 0;
   if (!status) return fail(status.error());
-  if (global.verbosity > 0) std::cerr << "container " << container.value().id() << " " << status.value().describe() << "\n";
+  if (global.verbosity > 0) {
+    std::cerr << "container " << launched.value().id << " " << status.value().describe() << " ("
+              << status.value().reason << ")\n";
+  }
   return status.value().shell_code();
 }
 

@@ -21,5 +21,10 @@ using VerbMain = int (*)(const GlobalOptions& global, const std::vector<std::str
 
 int run_main(const GlobalOptions& global, const std::vector<std::string>& args);
 int cleanup_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int ps_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int logs_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int stop_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int rm_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int exec_main(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace kubepp::cli

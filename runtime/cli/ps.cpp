@@ -1,0 +1,75 @@
+// `kubepp ps` — the containers on this machine, as `docker ps -a` lists them.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "runtime/cli/flags.h"
+#include "runtime/cli/verbs.h"
+#include "runtime/state.h"
+
+namespace kubepp::cli {
+
+namespace {
+
+// Seconds since an RFC 3339 UTC timestamp, or -1 when there is none.
+long seconds_since(const std::string& timestamp) {
+  std::tm tm{};
+  if (timestamp.size() < 19 || !::strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return -1;
+  return static_cast<long>(std::time(nullptr) - ::timegm(&tm));
+}
+
+std::string ago(long seconds) {
+  if (seconds < 60) return std::to_string(seconds) + " seconds";
+  if (seconds < 3600) return std::to_string(seconds / 60) + " minutes";
+  return std::to_string(seconds / 3600) + " hours";
+}
+
+// "Up 3 seconds", "Exited (137) 2 minutes ago, OOMKilled", "Exited (unknown): monitor lost".
+std::string status_of(const runtime::ContainerState& s) {
+  switch (s.phase) {
+    case runtime::ContainerPhase::Created: return "Created";
+    case runtime::ContainerPhase::Running:
+      if (!runtime::still_running(s)) return "Exited (unknown): its monitor died";
+      return "Up " + ago(seconds_since(s.started_at));
+    case runtime::ContainerPhase::Exited: {
+      const int code = s.signal != 0 ? 128 + s.signal : s.exit_code;
+      return "Exited (" + std::to_string(code) + ") " + ago(seconds_since(s.finished_at)) + " ago" +
+             (s.reason == "OOMKilled" ? ", OOMKilled" : "");
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
+  bool quiet = false;
+  FlagSet flags("kubepp ps [-q]");
+  flags.add_bool("q,quiet", &quiet, "print the names only");
+  Result<std::vector<std::string>> rest = flags.parse(args);
+  if (!rest || !rest.value().empty()) {
+    std::cerr << "kubepp ps: " << (rest ? "takes no arguments" : rest.error().message) << "\n";
+    return 2;
+  }
+  if (flags.help_requested()) {
+    std::cout << flags.help();
+    return 0;
+  }
+  if (!quiet) std::printf("%-16s %-12s %-8s %-36s %s\n", "NAME", "IMAGE", "PID", "STATUS", "COMMAND");
+  for (const runtime::ContainerState& s : runtime::list_states(global.dirs)) {
+    if (quiet) {
+      std::cout << s.id << "\n";
+      continue;
+    }
+    std::string command;
+    for (const std::string& word : s.command) command += (command.empty() ? "" : " ") + word;
+    if (command.size() > 40) command = command.substr(0, 37) + "...";
+    const std::string pid = runtime::still_running(s) ? std::to_string(s.pid) : "-";
+    std::printf("%-16s %-12s %-8s %-36s %s\n", s.id.c_str(), s.image.c_str(), pid.c_str(), status_of(s).c_str(),
+                command.c_str());
+  }
+  return 0;
+}
+
+}  // namespace kubepp::cli

@@ -1,0 +1,46 @@
+// `kubepp stop [-t SECONDS] NAME…` — SIGTERM, a grace period, then SIGKILL, as the
+// kubelet stops a container (terminationGracePeriodSeconds; docker stop's -t).
+#include <iostream>
+
+#include "runtime/cli/flags.h"
+#include "runtime/cli/limits.h"
+#include "runtime/cli/verbs.h"
+#include "runtime/monitor.h"
+
+namespace kubepp::cli {
+
+int stop_main(const GlobalOptions& global, const std::vector<std::string>& args) {
+  std::string grace = "10";
+  FlagSet flags("kubepp stop [-t SECONDS] NAME...");
+  flags.add_string("t,time", &grace, "seconds to wait after SIGTERM before SIGKILL (default 10)");
+  Result<std::vector<std::string>> rest = flags.parse(args);
+  if (flags.help_requested()) {
+    std::cout << flags.help();
+    return 0;
+  }
+  if (!rest || rest.value().empty()) {
+    std::cerr << "kubepp stop: " << (rest ? "want a container name" : rest.error().message) << "\n";
+    return 2;
+  }
+  int seconds = 0;
+  if (grace != "0") {
+    Result<int64_t> parsed = parse_count("time", grace);
+    if (!parsed) {
+      std::cerr << "kubepp stop: " << parsed.error().message << "\n";
+      return 2;
+    }
+    seconds = static_cast<int>(parsed.value());
+  }
+  int failed = 0;
+  for (const std::string& id : rest.value()) {
+    if (Status s = runtime::stop_container(global.dirs, id, seconds); !s) {
+      std::cerr << "kubepp stop: " << s.error().message << "\n";
+      failed = 1;
+      continue;
+    }
+    std::cout << id << "\n";
+  }
+  return failed;
+}
+
+}  // namespace kubepp::cli
