@@ -151,7 +151,6 @@ class CgroupV2 final : public CgroupDriver {
     if (!fs::is_directory(dir, ec)) return {};
     kill_cgroup_members({dir / "cgroup.procs"});
     if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) return sys_error("rmdir", dir, errno);
-    ::rmdir(dir.parent_path().c_str());  // the parent, once its last container is gone
     return {};
   }
 

@@ -91,7 +91,9 @@ class CgroupDriver {
   virtual Status attach(const std::string& path, pid_t pid) = 0;
   /// Reads the counters. NotFound when the cgroup does not exist.
   virtual Result<ResourceUsage> usage(const std::string& path) = 0;
-  /// Kills what still runs in the cgroup and removes it; a missing cgroup is fine.
+  /// Kills what still runs in the cgroup and removes it; a missing cgroup is fine. The
+  /// parent (`kubepp`) stays, as Docker's `docker` cgroup does: removing it while the
+  /// next container is being created under it races (`kubepp cleanup` removes it).
   virtual Status destroy(const std::string& path) = 0;
 };
 

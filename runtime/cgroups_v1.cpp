@@ -133,11 +133,15 @@ class CgroupV1 final : public CgroupDriver {
     kill_cgroup_members(tasks);
     auto h = handle(path);
     if (!h) return h.error();
-    int rc = cgroup_delete_cgroup_ext(h.value().first.get(), CGFLAG_DELETE_IGNORE_MIGRATION);
-    if (rc != 0 && rc != ECGROUPNOTEXIST) return libcgroup_error("delete", path, rc);
-    for (const char* controller : kControllers) {  // the parent, once its last container is gone
-      if (fs::path d = dir(controller, path); !d.empty()) ::rmdir(d.parent_path().c_str());
+    // A cgroup whose last child was just removed may refuse for a moment (EBUSY) while
+    // the kernel finishes taking the child down: memory cgroups linger.
+    int rc = 0;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      rc = cgroup_delete_cgroup_ext(h.value().first.get(), CGFLAG_DELETE_IGNORE_MIGRATION);
+      if (rc == 0 || rc == ECGROUPNOTEXIST) return {};
+      ::usleep(10000);
     }
+    if (rc != 0) return libcgroup_error("delete", path, rc);
     return {};
   }
 

@@ -1,6 +1,7 @@
 #include "runtime/container.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -153,9 +154,12 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
                           ? read_file("/etc/hosts")
                           : "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" +
                                 cfg.hostname + "\n";
-  for (const fs::path& dir : {lib / "upper", lib / "work", lib / "merged", run}) {
+  // The container's directories are root's alone; the upper layer, whose root directory
+  // becomes "/", must be 0755 or no other user in the container could reach anything.
+  for (const fs::path& dir : {lib / "work", lib / "merged", run}) {
     if (Status s = make_dirs(dir, 0700); !s) return s.error();  // c's destructor removes the rest
   }
+  if (::mkdir((lib / "upper").c_str(), 0755) != 0) return sys_error("mkdir", lib / "upper", errno);
   if (Status s = write_file(run / "hosts", hosts); !s) return s.error();
   if (Status s = write_file(run / "hostname", cfg.hostname + "\n"); !s) return s.error();
   if (Status s = write_process_security(dirs, c.id(), c.security_); !s) return s.error();
@@ -193,6 +197,13 @@ Error Container::child_main(int sync_fd, bool new_cgroup_ns) {
     if (Status s = bring_loopback_up(); !s) return s.error();
   }
   if (::chdir(config_.working_dir.c_str()) != 0) return sys_error("chdir", config_.working_dir, errno);
+  // A working directory like /proc/self/fd/7, through a descriptor of the host's that
+  // leaked in, would put the process outside its root (CVE-2024-21626): the kernel
+  // then has no path for it, and getcwd(3) fails.
+  char cwd[4096];
+  if (::getcwd(cwd, sizeof cwd) == nullptr || cwd[0] != '/') {
+    return Error{ErrorCode::Invalid, "working directory `" + config_.working_dir + "` is outside the container's root"};
+  }
 
   const int stdio[3] = {config_.stdin_fd, config_.stdout_fd, config_.stderr_fd};
   for (int target = 0; target < 3; ++target) {

@@ -292,6 +292,7 @@ Result<std::vector<std::string>> cleanup_containers(const StateDirs& dirs) {
   for (const std::string& id : ids) {
     if (Status s = remove_container(dirs, id, true); !s) return s.error();
   }
+  (void)make_cgroup_driver()->destroy(dirs.cgroup_parent);  // empty now
   return ids;
 }
 

@@ -35,7 +35,7 @@ Figures measure(int runs, const std::function<bool()>& once) {
     auto start = Clock::now();
     if (!once()) {
       std::fprintf(stderr, "a run failed\n");
-      std::exit(1);
+      return {-1, -1};
     }
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
@@ -55,7 +55,10 @@ bool spawn(const std::vector<std::string>& argv) {
     ::_exit(127);
   }
   int status = 0;
-  return ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (::waitpid(pid, &status, 0) != pid) return false;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+  std::fprintf(stderr, "%s: wait status %#x\n", argv[0].c_str(), status);
+  return false;
 }
 
 }  // namespace
@@ -77,7 +80,14 @@ int main(int argc, char** argv) {
     config.rootfs = rootfs;
     config.args = {"/bin/true"};
     auto c = kubepp::runtime::Container::create(config, dirs);
-    if (!c || !c.value().start()) return false;
+    if (!c) {
+      std::fprintf(stderr, "%s\n", c.error().message.c_str());
+      return false;
+    }
+    if (auto started = c.value().start(); !started) {
+      std::fprintf(stderr, "%s\n", started.error().message.c_str());
+      return false;
+    }
     auto status = c.value().wait();
     return status.ok() && status.value().code == 0;
   });
@@ -87,6 +97,7 @@ int main(int argc, char** argv) {
                   "/bin/true"});
   });
   fs::remove_all(root);
+  (void)kubepp::runtime::make_cgroup_driver()->destroy(dirs.cgroup_parent);
 
   std::printf("container start to exit of /bin/true in busybox, %d runs (median / p90, ms)\n", runs);
   std::printf("  kubepp library (Container)  %7.2f / %7.2f\n", library.median_ms, library.p90_ms);

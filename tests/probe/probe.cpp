@@ -10,6 +10,9 @@
 // Usage: probe [--touch PATH]... [--chroot-escape DIR] [--sleep SECONDS] [--exit CODE]
 //   --touch PATH     open PATH for writing (O_CREAT) before reporting; the result
 //                    goes under "actions" as {action, path, ok, errno}
+//   --syscall NAME   make one system call the seccomp profile cares about (keyctl,
+//                    add_key, open_by_handle_at, clone3, unshare, mount, bpf, kexec_load)
+//                    with harmless arguments; reports {action, syscall, ok, errno}
 //   --chroot-escape DIR  try the classic escape from a chroot (in a child process)
 //                    and report the names in "/" where it ended: {action, dir, root_entries}
 //   --sleep SECONDS  after printing, sleep (stdout is flushed first)
@@ -21,6 +24,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -311,6 +315,37 @@ json chroot_escape(const std::string& dir) {
   return {{"action", "chroot-escape"}, {"dir", dir}, {"root_entries", entries}};
 }
 
+// One system call with arguments that do nothing harmful when allowed: what matters is
+// whether the filter lets it reach the kernel (EPERM, ENOSYS from seccomp) or not.
+json try_syscall(const std::string& name) {
+  long rc = -1;
+  errno = 0;
+  if (name == "keyctl") {
+    rc = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -1 /* thread keyring */, 0);
+  } else if (name == "add_key") {
+    rc = syscall(SYS_add_key, "user", "kubepp-probe", "x", 1, -1);
+  } else if (name == "open_by_handle_at") {
+    rc = syscall(SYS_open_by_handle_at, -1, nullptr, 0);
+  } else if (name == "clone3") {
+    rc = syscall(SYS_clone3, nullptr, 0);
+  } else if (name == "unshare") {
+    rc = syscall(SYS_unshare, 0x00020000 /* CLONE_NEWNS */);
+  } else if (name == "mount") {
+    rc = syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, nullptr);
+  } else if (name == "bpf") {
+    rc = syscall(SYS_bpf, 0, nullptr, 0);
+  } else if (name == "kexec_load") {
+    rc = syscall(SYS_kexec_load, 0, 0, nullptr, 0);
+  } else {
+    return {{"action", "syscall"}, {"syscall", name}, {"ok", false}, {"errno", "unknown to the probe"}};
+  }
+  int err = errno;
+  return {{"action", "syscall"},
+          {"syscall", name},
+          {"ok", rc >= 0},
+          {"errno", rc >= 0 ? json(nullptr) : json(errno_name(err))}};
+}
+
 // Runs one field's function; any exception it throws makes the field null.
 json safely(const std::function<json()>& field) {
   try {
@@ -374,6 +409,8 @@ int main(int argc, char** argv) {
     std::string value = argv[++i];
     if (arg == "--touch") {
       actions.push_back(touch(value));
+    } else if (arg == "--syscall") {
+      actions.push_back(try_syscall(value));
     } else if (arg == "--chroot-escape") {
       actions.push_back(chroot_escape(value));
     } else if (arg == "--sleep") {

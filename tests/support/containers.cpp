@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "runtime/base/files.h"
 #include "runtime/base/unique_fd.h"
+#include "runtime/cgroups.h"
 
 namespace kubepp::testing {
 
@@ -60,6 +62,9 @@ TempRoot::~TempRoot() {
   for (const std::string& mount_point : mounted) ::umount2(mount_point.c_str(), MNT_DETACH);
   std::error_code ec;
   fs::remove_all(path_, ec);
+  // The containers' cgroups are gone with them; their parent, this root's own, stays
+  // until removed (runtime/cgroups.h: CgroupDriver::destroy).
+  (void)runtime::make_cgroup_driver()->destroy(dirs().cgroup_parent);
 }
 
 fs::path probe_rootfs() { return fs::path(KUBEPP_TEST_IMAGE_DIR) / "probe" / "rootfs"; }
@@ -91,6 +96,11 @@ nlohmann::json run_probe(runtime::ContainerConfig config, const runtime::StateDi
   nlohmann::json report = nlohmann::json::parse(run.value().out, nullptr, false);
   if (report.is_discarded() || !report.is_object()) FAIL("the probe printed no JSON report");
   return report;
+}
+
+void reap_children() {
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
 }
 
 nlohmann::json find_mount(const nlohmann::json& report, const std::string& path) {

@@ -56,6 +56,10 @@ Result<Captured> run_captured(runtime::ContainerConfig config, const runtime::St
 nlohmann::json run_probe(runtime::ContainerConfig config, const runtime::StateDirs& dirs,
                          const std::vector<std::string>& args = {});
 
+/// Reaps this process's children that have exited: a detached container's monitor
+/// comes to a test (a subreaper) when the `kubepp run -d` that forked it exits.
+void reap_children();
+
 /// The mount of `path` in a probe report's "mounts", or null.
 nlohmann::json find_mount(const nlohmann::json& report, const std::string& path);
 
