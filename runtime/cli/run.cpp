@@ -91,6 +91,12 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   flags.add_string("m,memory", &memory, "memory limit: 64Mi, 1G, or bytes (at least 6Mi)");
   flags.add_string("cpus", &cpus, "CPU limit: 0.5, 2, or millicores 500m");
   flags.add_string("pids", &pids, "most processes at once: a fork bomb stops there");
+  flags.add_list("cap-add", &config.security.cap_add, "add a capability (NET_ADMIN, or ALL)");
+  flags.add_list("cap-drop", &config.security.cap_drop, "drop a capability (NET_RAW, or ALL)");
+  flags.add_string("u,user", &config.security.user, "run as USER[:GROUP], names or numbers");
+  flags.add_bool("privileged", &config.security.privileged, "lift the hardening: all capabilities, no seccomp");
+  flags.add_bool("no-new-privileges", &config.security.no_new_privs,
+                 "setuid programs gain nothing (Kubernetes' allowPrivilegeEscalation: false)");
 
   Result<std::vector<std::string>> rest = flags.parse(args);
   if (!rest) return fail(rest.error());

@@ -51,6 +51,20 @@ ROOT_TEST_CASE("kubepp run answers errors with docker's exit codes", "[root][cli
     CHECK(run.status == 127);
     CHECK_THAT(run.err, Catch::Contains("exec `no-such-command`: ENOENT"));
   }
+  SECTION("125: bad input names the option and the rule") {
+    auto cap = kubepp_run(root, {"--cap-add", "FLY", "busybox", "true"});
+    CHECK(cap.status == 125);
+    CHECK_THAT(cap.err, Catch::Contains("capability `CAP_FLY`: unknown (--cap-add)"));
+    auto user = kubepp_run(root, {"--user", "mallory", "busybox", "true"});
+    CHECK(user.status == 125);
+    CHECK_THAT(user.err, Catch::Contains("user `mallory`: not found"));
+    auto memory = kubepp_run(root, {"--memory", "1Mi", "busybox", "true"});
+    CHECK(memory.status == 125);
+    CHECK_THAT(memory.err, Catch::Contains("--memory `1Mi`: below the least memory limit, 6Mi"));
+    auto name = kubepp_run(root, {"--name", "../escape", "busybox", "true"});
+    CHECK(name.status == 125);
+    CHECK_THAT(name.err, Catch::Contains("container id `../escape`"));
+  }
   SECTION("125: an unknown flag") {
     auto run = kubepp_run(root, {"--no-such-flag", "busybox"});
     CHECK(run.status == 125);

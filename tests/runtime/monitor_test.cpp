@@ -150,6 +150,9 @@ ROOT_TEST_CASE("exec joins the container: its pids, hostname, cgroup and limits"
   CHECK_THAT(who.out, Catch::Contains("00000000a80425fb"));
   CHECK_THAT(who.out, Catch::Contains("Seccomp:\t2"));
   CHECK(kp(root, {"exec", "host1", "sh", "-c", "exit 5"}).status == 5);
+  auto tty = kp(root, {"exec", "-t", "host1", "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo on-a-terminal"});
+  CHECK(tty.status == 0);
+  CHECK_THAT(tty.out, Catch::Contains("on-a-terminal"));
   CHECK(kp(root, {"exec", "host1", "no-such-command"}).status == 127);
   CHECK(kp(root, {"exec", "nobody-here", "true"}).status == 125);
   CHECK(kp(root, {"rm", "-f", "host1"}).status == 0);
