@@ -24,6 +24,7 @@ using namespace kubepp::runtime;
 using kubepp::testing::find_mount;
 using kubepp::testing::run_captured;
 using kubepp::testing::run_probe;
+using kubepp::testing::shell;
 using kubepp::testing::TempRoot;
 
 namespace {
@@ -38,12 +39,6 @@ std::string host_hostname() {
   return buf;
 }
 
-ContainerConfig shell(const std::string& script) {
-  ContainerConfig config;
-  config.rootfs = kubepp::testing::probe_rootfs();
-  config.args = {"sh", "-c", script};
-  return config;
-}
 
 std::string output_of(const std::string& script, const TempRoot& root) {
   auto run = run_captured(shell(script), root.dirs());

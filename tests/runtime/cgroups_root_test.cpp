@@ -19,9 +19,7 @@ using kubepp::testing::TempRoot;
 namespace {
 
 ContainerConfig shell(const std::string& script, ResourceLimits limits = {}) {
-  ContainerConfig config;
-  config.rootfs = kubepp::testing::probe_rootfs();
-  config.args = {"sh", "-c", script};
+  ContainerConfig config = kubepp::testing::shell(script);
   config.resources = limits;
   return config;
 }

@@ -16,18 +16,8 @@ using namespace kubepp;
 using namespace kubepp::runtime;
 using kubepp::testing::run_captured;
 using kubepp::testing::run_probe;
+using kubepp::testing::shell;
 using kubepp::testing::TempRoot;
-
-namespace {
-
-ContainerConfig shell(const std::string& script) {
-  ContainerConfig config;
-  config.rootfs = kubepp::testing::probe_rootfs();
-  config.args = {"sh", "-c", script};
-  return config;
-}
-
-}  // namespace
 
 ROOT_TEST_CASE("the command's exit status passes through", "[root][container]") {
   TempRoot root;

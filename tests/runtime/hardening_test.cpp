@@ -17,17 +17,11 @@ using namespace kubepp;
 using namespace kubepp::runtime;
 using kubepp::testing::run_captured;
 using kubepp::testing::run_probe;
+using kubepp::testing::shell;
 using kubepp::testing::TempRoot;
 namespace fs = std::filesystem;
 
 namespace {
-
-ContainerConfig shell(const std::string& script) {
-  ContainerConfig config;
-  config.rootfs = kubepp::testing::probe_rootfs();
-  config.args = {"sh", "-c", script};
-  return config;
-}
 
 nlohmann::json syscall_result(const nlohmann::json& report, const std::string& name) {
   for (const auto& action : report["actions"]) {

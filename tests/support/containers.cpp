@@ -69,6 +69,13 @@ TempRoot::~TempRoot() {
 
 fs::path probe_rootfs() { return fs::path(KUBEPP_TEST_IMAGE_DIR) / "probe" / "rootfs"; }
 fs::path kubepp_binary() { return KUBEPP_BINARY; }
+
+runtime::ContainerConfig shell(const std::string& script) {
+  runtime::ContainerConfig config;
+  config.rootfs = probe_rootfs();
+  config.args = {"sh", "-c", script};
+  return config;
+}
 fs::path source_dir() { return KUBEPP_SOURCE_DIR; }
 
 Result<Captured> run_captured(runtime::ContainerConfig config, const runtime::StateDirs& dirs) {

@@ -34,6 +34,8 @@ class TempRoot {
 
 /// The busybox image with the probe at /usr/bin/probe, built by the test build.
 fs::path probe_rootfs();
+/// A container of the probe image whose command is `sh -c script`.
+runtime::ContainerConfig shell(const std::string& script);
 /// The `kubepp` binary of this build.
 fs::path kubepp_binary();
 /// The repository's root (chapters, scripts).
