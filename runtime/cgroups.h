@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,12 +56,19 @@ struct CgroupSetting {
   bool operator==(const CgroupSetting&) const = default;
 };
 
+/// Prints {controller, file, value}, so a failing test shows what differed.
+std::ostream& operator<<(std::ostream& out, const CgroupSetting& setting);
+
+/// True when `limits` asks for anything. A container that asks for nothing gets a cgroup
+/// (for its counters) but no settings: the kernel's defaults, as `docker run` leaves them.
+bool has_limits(const ResourceLimits& limits);
+
 /// The CFS period kubepp uses, as Kubernetes does: 100 ms.
 inline constexpr int64_t kCpuPeriodMicros = 100000;
 
-/// The cgroup v1 settings for `limits`: memory.limit_in_bytes, cpu.cfs_period_us and
-/// cpu.cfs_quota_us, cpu.shares, pids.max. Only limits that are set appear, except that
-/// cpu.shares is always written (2, the kernel's least, when nothing is requested —
+/// The cgroup v1 settings for `limits`, in this order: memory.limit_in_bytes, cpu.shares,
+/// cpu.cfs_period_us and cpu.cfs_quota_us, pids.max. Only limits that are set appear,
+/// except cpu.shares, always there (2, the kernel's least, when nothing is requested —
 /// as the kubelet does for a container without a CPU request).
 std::vector<CgroupSetting> cgroup_v1_settings(const ResourceLimits& limits);
 

@@ -65,7 +65,9 @@ class CgroupV1 final : public CgroupDriver {
     if (!h) return h.error();
     auto& [cg, controllers] = h.value();
     std::string written;
-    for (const CgroupSetting& s : cgroup_v1_settings(limits)) {
+    const std::vector<CgroupSetting> settings = has_limits(limits) ? cgroup_v1_settings(limits)
+                                                                    : std::vector<CgroupSetting>{};
+    for (const CgroupSetting& s : settings) {
       if (int rc = cgroup_add_value_string(controllers.at(s.controller), s.file.c_str(), s.value.c_str()); rc != 0) {
         return libcgroup_error("add " + s.file, path, rc);
       }

@@ -81,6 +81,7 @@ class Container {
 
  private:
   Container(ContainerConfig config, StateDirs dirs);
+  Status start_unchecked();
   /// Runs in the cloned child: sets the container up and execs. Returns only on error.
   Error child_main(int sync_fd, bool new_cgroup_ns);
   void destroy();

@@ -5,10 +5,11 @@
 // applies to children only), and exec with the container's environment, under the
 // same capabilities and seccomp filter as its first process.
 //
-// The process that joins is the kubepp binary until it execs, and inside the
-// container's pid namespace it is visible: before joining it makes itself
-// non-dumpable, so no process in the container can open /proc/PID/exe and overwrite
-// the host's kubepp (CVE-2019-5736, which hit runc).
+// The process that joins is the kubepp binary, and so is the child it forks into the
+// container's pid namespace, until that child execs: for that moment a process of the
+// container could open /proc/PID/exe and overwrite the host's kubepp (CVE-2019-5736,
+// which hit runc). The joiner makes itself non-dumpable first, and its child inherits
+// that, so /proc/PID/exe is closed to the container.
 #pragma once
 
 #include <string>

@@ -107,8 +107,22 @@ std::string supervise(Container& container, ContainerState& state, const StateDi
 }
 
 // The monitor's whole life, in the forked child. Never returns.
+// Closes every descriptor from 3 up except `keep`: the monitor lives as long as its
+// container and must not hold what its launcher had open (a lock, a socket).
+void close_inherited_fds(std::initializer_list<int> keep) {
+  std::vector<int> open;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/proc/self/fd", ec)) {
+    open.push_back(std::stoi(entry.path().filename()));
+  }
+  for (int fd : open) {
+    if (fd > 2 && std::find(keep.begin(), keep.end(), fd) == keep.end()) ::close(fd);
+  }
+}
+
 [[noreturn]] void run_monitor(Container&& handle, const StateDirs& dirs, const MonitorOptions& options, Pipe out,
                               Pipe err, UniqueFd report_fd) {
+  close_inherited_fds({out.read.get(), out.write.get(), err.read.get(), err.write.get(), report_fd.get()});
   ::setsid();  // no terminal's Ctrl-C reaches the monitor or its container
   ::signal(SIGPIPE, SIG_IGN);
   std::string last_report;

@@ -4,8 +4,9 @@
 // calls them once it is wired up):
 //   1. before clone (in the runtime): effective_capabilities() and resolve_user() turn
 //      the user's request (--cap-add, --user, privileged) into numbers;
-//   2. after /proc and /sys are mounted, before pivot_root: harden_mounts() masks the
-//      kernel files a container must not read and makes the tunables read-only;
+//   2. once /proc, /sys and /dev are mounted (the runtime: right after pivot_root):
+//      harden_mounts() masks the kernel files a container must not read and makes the
+//      tunables read-only;
 //   3. last before exec: drop_privileges() sets the groups, the ids and the five
 //      capability sets, and no_new_privs;
 //   4. (runtime/seccomp.*) the seccomp filter; see drop_privileges() for the order.
@@ -98,8 +99,9 @@ Result<UniqueFd> open_in_root(const fs::path& root, const std::string& path);
 /// Docker's masked paths (files get /dev/null bind-mounted over them, directories an
 /// empty read-only tmpfs) and read-only paths (bound onto themselves, then remounted
 /// read-only), all under `root`; a path that does not exist is skipped. Call inside the
-/// container's mount namespace, after /proc and /sys are mounted at `root`, before
-/// pivot_root (the host's /dev/null is the mask). privileged → does nothing.
+/// container's mount namespace once /proc, /sys and /dev are mounted under `root`; the
+/// runtime calls it right after pivot_root, with `root` "/" and the container's own
+/// /dev/null as the mask. privileged → does nothing.
 Status harden_mounts(const fs::path& root, bool privileged);
 
 /// The last steps before exec: drops every capability outside `caps` from the bounding

@@ -36,6 +36,8 @@ SNIPPET_RE = re.compile(r"^\s*<!--\s*snippet:\s*(\S+)\s+(\S+)\s*-->\s*$")
 DIAGRAM_RE = re.compile(r"^\s*<!--\s*diagram:\s*(\S+\.dot)\s+(.*?)\s*-->\s*$")
 HEADING_RE = re.compile(r"^(#\s+.*?)\s*(\{#[\w-]+\})?\s*$")
 STRONG_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+# *x*, but not a list item's "* " nor a lone star: the star touches the text on both sides.
+EMPHASIS_RE = re.compile(r"(?<![*A-Za-z0-9_])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?![*A-Za-z0-9_])")
 
 
 def fail(message):
@@ -112,15 +114,19 @@ def prepare_line(line, page, page_dir, root, labels, titled):
 
 
 def strong_outside_code(line):
-    """**bold** as <b>bold</b>: Doxygen's Markdown misses emphasis that touches Chinese
-    text or punctuation (**一个普通进程**，); code spans are left as they are."""
-    parts, last = [], 0
-    for span in citecheck.CODE_SPAN_RE.finditer(line):
-        parts.append(STRONG_RE.sub(r"<b>\1</b>", line[last:span.start()]))
-        parts.append(span.group(0))
-        last = span.end()
-    parts.append(STRONG_RE.sub(r"<b>\1</b>", line[last:]))
-    return "".join(parts)
+    """**bold** and *italic* as <b> and <em>: Doxygen's Markdown misses emphasis that
+    touches Chinese text or punctuation (**一个普通进程**，) or starts with a code span
+    (**`kubepp run` …**). Code spans are set aside first and put back unchanged."""
+    spans = []
+
+    def keep(span):
+        spans.append(span.group(0))
+        return f"\x00{len(spans) - 1}\x00"
+
+    text = citecheck.CODE_SPAN_RE.sub(keep, line)
+    text = STRONG_RE.sub(r"<b>\1</b>", text)
+    text = EMPHASIS_RE.sub(r"<em>\1</em>", text)
+    return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], text)
 
 
 def contents(pages):

@@ -106,6 +106,11 @@ class PrepareTest(unittest.TestCase):
         self.assertEqual(build_book.strong_outside_code("它**一个普通进程**，`a**b**c` **x**"),
                          "它<b>一个普通进程</b>，`a**b**c` <b>x</b>")
 
+    def test_bold_starting_with_code_and_chinese_italics(self):
+        self.assertEqual(build_book.strong_outside_code("**`kubepp run` stays** and *删除*了"),
+                         "<b>`kubepp run` stays</b> and <em>删除</em>了")
+        self.assertEqual(build_book.strong_outside_code("* a list item, 2 * 3"), "* a list item, 2 * 3")
+
     def test_the_main_page_keeps_its_title(self):
         text, _ = self.prepared("book/mainpage.md")
         self.assertTrue(text.startswith("# Main\n"))

@@ -20,9 +20,10 @@ long seconds_since(const std::string& timestamp) {
 }
 
 std::string ago(long seconds) {
-  if (seconds < 60) return std::to_string(seconds) + " seconds";
-  if (seconds < 3600) return std::to_string(seconds / 60) + " minutes";
-  return std::to_string(seconds / 3600) + " hours";
+  auto count = [](long n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); };
+  if (seconds < 60) return count(seconds, "second");
+  if (seconds < 3600) return count(seconds / 60, "minute");
+  return count(seconds / 3600, "hour");
 }
 
 // "Up 3 seconds", "Exited (137) 2 minutes ago, OOMKilled", "Exited (unknown): monitor lost".
@@ -56,7 +57,7 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
     std::cout << flags.help();
     return 0;
   }
-  if (!quiet) std::printf("%-16s %-12s %-8s %-36s %s\n", "NAME", "IMAGE", "PID", "STATUS", "COMMAND");
+  if (!quiet) std::printf("%-16s %-12s %-8s %-44s %s\n", "NAME", "IMAGE", "PID", "STATUS", "COMMAND");
   for (const runtime::ContainerState& s : runtime::list_states(global.dirs)) {
     if (quiet) {
       std::cout << s.id << "\n";
@@ -66,7 +67,7 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
     for (const std::string& word : s.command) command += (command.empty() ? "" : " ") + word;
     if (command.size() > 40) command = command.substr(0, 37) + "...";
     const std::string pid = runtime::still_running(s) ? std::to_string(s.pid) : "-";
-    std::printf("%-16s %-12s %-8s %-36s %s\n", s.id.c_str(), s.image.c_str(), pid.c_str(), status_of(s).c_str(),
+    std::printf("%-16s %-12s %-8s %-44s %s\n", s.id.c_str(), s.image.c_str(), pid.c_str(), status_of(s).c_str(),
                 command.c_str());
   }
   return 0;

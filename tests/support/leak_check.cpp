@@ -202,12 +202,15 @@ std::set<std::string> read_cgroups(const std::vector<Mount>& mounts) {
 }
 
 // The host's own managers (systemd, a sandbox's process manager) create and
-// remove cgroups at any time; only kubepp's count: a path with a component that
-// starts with "kubepp" (the `kubepp` parent, `kubepp-*` groups).
+// remove cgroups at any time; only kubepp's tests' count: a path with a component
+// that starts with "kubepp-" — the parents of temporary state roots (`kubepp-<hash>`,
+// runtime/names.h) and the tests' own `kubepp-*` groups. The default parent `kubepp`
+// belongs to the machine's real containers: a test never creates anything there, and
+// its leak check must never remove what a user started meanwhile.
 std::set<std::string> kubepp_cgroups(const std::set<std::string>& dirs) {
   std::set<std::string> out;
   for (const std::string& dir : dirs) {
-    if (dir.find("/kubepp") != std::string::npos) out.insert(dir);
+    if (dir.find("/kubepp-") != std::string::npos) out.insert(dir);
   }
   return out;
 }
