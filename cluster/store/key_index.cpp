@@ -1,0 +1,129 @@
+// key_index.cpp — generations of revisions per key, and the tree of all keys.
+#include "cluster/store/key_index.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace kubepp::store {
+
+namespace {
+
+// The index is only written by MvccStore under its lock, after it checked the request:
+// a broken ordering here is a bug in the store, and it must not go on silently.
+void check(bool ok, const char* what, Revision rev) {
+  if (ok) return;
+  std::fprintf(stderr, "kubepp store: key index: %s (revision %s)\n", what, rev.str().c_str());
+  std::abort();
+}
+
+}  // namespace
+
+void KeyIndex::put(Revision rev) {
+  check(generations_.empty() || modified_ < rev, "put older than the key's last revision", rev);
+  if (generations_.empty()) generations_.emplace_back();
+  Generation& g = generations_.back();
+  if (g.empty()) g.created = rev;
+  g.revs.push_back(rev);
+  g.version++;
+  modified_ = rev;
+}
+
+void KeyIndex::tombstone(Revision rev) {
+  check(!generations_.empty() && !generations_.back().empty(), "tombstone of a key that is not live",
+        rev);
+  put(rev);
+  generations_.emplace_back();
+}
+
+// The generation holding the key's value at `at`, or null when the key was not live.
+const Generation* KeyIndex::find_generation(int64_t at) const {
+  for (size_t i = generations_.size(); i-- > 0;) {
+    const Generation& g = generations_[i];
+    if (g.empty()) continue;
+    bool closed = i + 1 != generations_.size();
+    if (closed && g.revs.back().main <= at) return nullptr;  // deleted by then
+    if (g.revs.front().main <= at) return &g;
+  }
+  return nullptr;
+}
+
+std::optional<KeyAt> KeyIndex::get(int64_t at) const {
+  const Generation* g = find_generation(at);
+  if (g == nullptr) return std::nullopt;
+  // The newest revision at or before `at`; find_generation made sure there is one.
+  size_t n = g->revs.size();
+  while (n > 0 && g->revs[n - 1].main > at) n--;
+  if (n == 0) return std::nullopt;
+  size_t later = g->revs.size() - n;  // revisions of this generation after the one we return
+  return KeyAt{g->revs[n - 1], g->created, g->version - static_cast<int64_t>(later)};
+}
+
+void KeyIndex::compact(int64_t at, std::set<Revision>& keep) {
+  if (generations_.empty()) return;
+  // Generations deleted before `at` are history no read can reach any more. The current
+  // generation has no tombstone and stays. A tombstone exactly at `at` stays, so a watch
+  // from the compacted revision still sees that delete.
+  size_t drop = 0;
+  while (drop + 1 < generations_.size() && generations_[drop].revs.back().main < at) drop++;
+  generations_.erase(generations_.begin(), generations_.begin() + static_cast<ptrdiff_t>(drop));
+
+  // Later generations start after `at`: only the first can hold revisions <= at. Keep the
+  // newest of them (the value a read at `at` sees) and drop the older ones.
+  std::vector<Revision>& revs = generations_.front().revs;
+  size_t n = revs.size();
+  while (n > 0 && revs[n - 1].main > at) n--;
+  if (n == 0) return;  // created after `at`
+  revs.erase(revs.begin(), revs.begin() + static_cast<ptrdiff_t>(n - 1));
+  keep.insert(revs.front());
+}
+
+bool KeyIndex::empty() const {
+  return generations_.empty() || (generations_.size() == 1 && generations_.front().empty());
+}
+
+std::optional<KeyAt> TreeIndex::get(const std::string& key, int64_t at) const {
+  auto it = keys_.find(key);
+  if (it == keys_.end()) return std::nullopt;
+  return it->second.get(at);
+}
+
+int64_t TreeIndex::range(const std::string& key, const std::string& range_end, int64_t at,
+                         int64_t limit, std::vector<Entry>* out) const {
+  int64_t count = 0;
+  auto visit = [&](const std::string& k, const KeyIndex& ki) {
+    std::optional<KeyAt> found = ki.get(at);
+    if (!found) return;
+    count++;
+    if (out != nullptr && (limit == 0 || count <= limit)) out->push_back(Entry{k, *found});
+  };
+  if (range_end.empty()) {
+    auto it = keys_.find(key);
+    if (it != keys_.end()) visit(it->first, it->second);
+    return count;
+  }
+  bool to_the_end = range_end == std::string(1, '\0');
+  for (auto it = keys_.lower_bound(key); it != keys_.end(); ++it) {
+    if (!to_the_end && it->first >= range_end) break;
+    visit(it->first, it->second);
+  }
+  return count;
+}
+
+void TreeIndex::put(const std::string& key, Revision rev) { keys_[key].put(rev); }
+
+void TreeIndex::tombstone(const std::string& key, Revision rev) {
+  auto it = keys_.find(key);
+  check(it != keys_.end(), "tombstone of a key never written", rev);
+  it->second.tombstone(rev);
+}
+
+std::set<Revision> TreeIndex::compact(int64_t at) {
+  std::set<Revision> keep;
+  for (auto it = keys_.begin(); it != keys_.end();) {
+    it->second.compact(at, keep);
+    it = it->second.empty() ? keys_.erase(it) : std::next(it);
+  }
+  return keep;
+}
+
+}  // namespace kubepp::store
