@@ -76,6 +76,17 @@ ROOT_TEST_CASE("logs and status outlive the kubepp that started the container", 
   kubepp::testing::reap_children();
 }
 
+ROOT_TEST_CASE("logs -f follows a container until it exits", "[root][monitor]") {
+  TempRoot root;
+  REQUIRE(kp(root, {"run", "-d", "--name", "slow", "busybox", "--", "sh", "-c",
+                    "for i in 1 2 3; do echo line $i; sleep 0.3; done"})
+              .status == 0);
+  double took = seconds_of([&] { CHECK(kp(root, {"logs", "-f", "slow"}).out == "line 1\nline 2\nline 3\n"); });
+  CHECK(took >= 0.5);  // it waited for the lines still to come
+  CHECK(kp(root, {"rm", "slow"}).status == 0);
+  kubepp::testing::reap_children();
+}
+
 ROOT_TEST_CASE("a container whose monitor is killed keeps its recorded status and can be stopped",
                "[root][monitor]") {
   TempRoot root;
