@@ -1,15 +1,14 @@
 #include "runtime/container.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include "runtime/base/files.h"
 #include "runtime/base/unique_fd.h"

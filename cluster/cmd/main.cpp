@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/cmd/commands.h"
 #include "runtime/cli/verbs.h"
 
 namespace {
@@ -24,6 +25,7 @@ constexpr Verb kVerbs[] = {
     {"rm", kubepp::cli::rm_main, "remove containers"},
     {"exec", kubepp::cli::exec_main, "run a command in a running container"},
     {"cleanup", kubepp::cli::cleanup_main, "remove what a crashed kubepp left behind"},
+    {"store", kubepp::cmd::store_main, "serve the watchable store over etcd's v3 JSON gateway"},
 };
 
 int usage(std::ostream& out, int code) {

@@ -60,6 +60,13 @@ class MvccStore {
   /// (etcd's lessor does the same). Returns how many were revoked.
   size_t expire_leases();
 
+  /// Hook for DurableStore (durable_store.h): the leases whose deadline has passed, in id
+  /// order, without revoking them — it logs each revoke before applying it.
+  std::vector<int64_t> expired_leases() const {
+    std::shared_lock lock(mu_);
+    return lessor_.expired();
+  }
+
   /// A consistent read view (etcd: TxnRead): holds the read lock until destroyed, so no
   /// write commits meanwhile. Keep it short — writers wait. Movable, not copyable.
   class ReadTxn {

@@ -80,6 +80,9 @@ class WatchableStore final : public Store {
   /// Revokes the leases that expired on the clock (MvccStore::expire_leases).
   size_t expire_leases() { return kv_.expire_leases(); }
 
+  /// Hook for DurableStore: the expired leases, not revoked (MvccStore::expired_leases).
+  std::vector<int64_t> expired_leases() const { return kv_.expired_leases(); }
+
   /// Sends every synced watcher that asked for progress_notify an empty response with the
   /// current revision (etcd: progressAll). Best effort: a full buffer gets none.
   void send_progress();

@@ -5,8 +5,8 @@
 //   store      a Store, empty, at revision 0
 //   settle()   give watchers a chance to catch up (the embedded store runs one
 //              sync_watchers step; a server-backed store has nothing to do)
-// Later increments add their fixtures (the WAL-backed store, `kubepp store`, real etcd)
-// to KUBEPP_STORES.
+// Fixtures: EmbeddedStore (in memory) and DurableStoreOnDisk (the WAL-backed store in a
+// temporary directory). Later increments add theirs (`kubepp store`, real etcd).
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -16,7 +16,13 @@
 #include <string>
 #include <vector>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+
 #include "cluster/store/clock.h"
+#include "cluster/store/durable_store.h"
 #include "cluster/store/store.h"
 #include "cluster/store/watchable_store.h"
 
@@ -35,9 +41,41 @@ struct EmbeddedStore {
   void settle() { store.sync_watchers(); }
 };
 
+/// A temporary directory, removed with all it holds when destroyed.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char tmpl[] = "/tmp/kubepp-store-XXXXXX";
+    REQUIRE(::mkdtemp(tmpl) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+/// The embedded store made durable (WAL, fsync on) in a temporary data directory,
+/// stepped by hand like EmbeddedStore.
+struct DurableStoreOnDisk {
+  static std::unique_ptr<DurableStore> open(const std::string& dir, const Clock& clock) {
+    DurableStore::Options o;
+    o.data_dir = dir;
+    o.store = EmbeddedStore::options(clock);
+    Result<std::unique_ptr<DurableStore>> r = DurableStore::open(o);
+    INFO("open " << dir << ": " << (r ? "" : r.error().message));
+    REQUIRE(r.ok());
+    return std::move(r).value();
+  }
+  TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<DurableStore> durable = open(dir.path, clock);
+  Store& store = *durable;
+  void settle() { durable->sync_watchers(); }
+};
+
 // Test names end in the fixture's name: files using this say
 // `using namespace kubepp::store::testing;`.
-#define KUBEPP_STORES EmbeddedStore
+#define KUBEPP_STORES EmbeddedStore, DurableStoreOnDisk
 
 /// Puts key=value and returns the revision of the put.
 inline int64_t put(Store& s, const std::string& key, const std::string& value, int64_t lease = 0) {
