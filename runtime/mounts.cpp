@@ -1,13 +1,11 @@
 #include "runtime/mounts.h"
 
-#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
-#include "runtime/base/unique_fd.h"
 
 namespace kubepp::runtime {
 
@@ -16,18 +14,6 @@ Status mount_fs(const std::string& source, const fs::path& target, const std::st
   if (::mount(source.c_str(), target.c_str(), fstype.c_str(), flags,
               data.empty() ? nullptr : data.c_str()) != 0) {
     return sys_error("mount " + fstype, target, errno);
-  }
-  return {};
-}
-
-Status bind_mount(const fs::path& source, const fs::path& target, bool read_only) {
-  if (::mount(source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
-    return sys_error("bind mount `" + source.string() + "` on", target, errno);
-  }
-  // A bind mount ignores MS_RDONLY on creation; read-only takes a second, remount call.
-  if (read_only && ::mount(nullptr, target.c_str(), nullptr,
-                           MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0) {
-    return sys_error("remount read-only", target, errno);
   }
   return {};
 }
@@ -48,13 +34,6 @@ Status make_dirs(const fs::path& path, mode_t mode) {
   }
   if (Status parent = make_dirs(path.parent_path(), mode); !parent) return parent;
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) return sys_error("mkdir", path, errno);
-  return {};
-}
-
-Status make_file(const fs::path& path, mode_t mode) {
-  if (Status dirs = make_dirs(path.parent_path()); !dirs) return dirs;
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode));
-  if (!fd.valid() && errno != EISDIR) return sys_error("create", path, errno);
   return {};
 }
 

@@ -1,6 +1,6 @@
 // mounts.h — thin, error-reporting wrappers over mount(2) and friends.
 //
-// Each wrapper does one system call (or one obvious pair) and turns a failure into an
+// Each wrapper does one system call and turns a failure into an
 // Error that names the call and the path: "mount proc `/…/merged/proc`: EPERM".
 #pragma once
 
@@ -19,17 +19,11 @@ namespace fs = std::filesystem;
 Status mount_fs(const std::string& source, const fs::path& target, const std::string& fstype,
                 unsigned long flags, const std::string& data = {});
 
-/// A bind mount of `source` at `target`, remounted read-only when `read_only`.
-Status bind_mount(const fs::path& source, const fs::path& target, bool read_only = false);
-
 /// Changes the propagation of every mount at or below `path` to private, so that
 /// nothing mounted in this mount namespace shows up in the host's and back.
 Status make_rprivate(const fs::path& path);
 
 /// mkdir -p with `mode` for the directories it creates.
 Status make_dirs(const fs::path& path, mode_t mode = 0755);
-
-/// Creates an empty file (and its parent directories) unless something exists there.
-Status make_file(const fs::path& path, mode_t mode = 0644);
 
 }  // namespace kubepp::runtime

@@ -10,15 +10,8 @@ namespace kubepp::cli {
 
 int cleanup_main(const GlobalOptions& global, const std::vector<std::string>& args) {
   FlagSet flags("kubepp [--root DIR] cleanup");
-  Result<std::vector<std::string>> rest = flags.parse(args);
-  if (!rest || !rest.value().empty()) {
-    std::cerr << (rest ? "kubepp cleanup: takes no arguments" : "kubepp cleanup: " + rest.error().message) << "\n";
-    return 2;
-  }
-  if (flags.help_requested()) {
-    std::cout << flags.help();
-    return 0;
-  }
+  FlagSet::Parsed parsed = flags.parse_verb("cleanup", args, 0, 0, "takes no arguments");
+  if (parsed.exit_now) return *parsed.exit_now;
   Result<std::vector<std::string>> cleaned = runtime::cleanup_containers(global.dirs);
   if (!cleaned) {
     std::cerr << "kubepp cleanup: " << cleaned.error().message << "\n";

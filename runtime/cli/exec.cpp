@@ -1,5 +1,6 @@
 // `kubepp exec [-it] NAME [--] COMMAND [ARG...]` — run a command inside a running
 // container: its namespaces, its cgroup, its capabilities and seccomp filter.
+#include <cstdint>
 #include <iostream>
 
 #include "runtime/cli/flags.h"
@@ -25,16 +26,9 @@ int exec_main(const GlobalOptions& global, const std::vector<std::string>& args)
       expanded.push_back(arg);
     }
   }
-  Result<std::vector<std::string>> rest = flags.parse(expanded);
-  if (flags.help_requested()) {
-    std::cout << flags.help();
-    return 0;
-  }
-  if (!rest || rest.value().size() < 2) {
-    std::cerr << "kubepp exec: " << (rest ? "want a container name and a command" : rest.error().message) << "\n";
-    return 2;
-  }
-  std::vector<std::string>& positional = rest.value();
+  FlagSet::Parsed parsed = flags.parse_verb("exec", expanded, 2, SIZE_MAX, "want a container name and a command");
+  if (parsed.exit_now) return *parsed.exit_now;
+  std::vector<std::string>& positional = parsed.args;
   const size_t first = positional[1] == "--" ? 2 : 1;
   options.args.assign(positional.begin() + static_cast<long>(first), positional.end());
   Result<int> status = runtime::exec_in_container(global.dirs, positional[0], options);

@@ -1,5 +1,6 @@
 #include "runtime/cli/flags.h"
 
+#include <iostream>
 #include <sstream>
 
 namespace kubepp::cli {
@@ -68,6 +69,20 @@ Result<std::vector<std::string>> FlagSet::parse(const std::vector<std::string>& 
     if (flag->kind == Kind::List) static_cast<std::vector<std::string>*>(flag->target)->push_back(value);
   }
   return std::vector<std::string>(args.begin() + static_cast<long>(i), args.end());
+}
+
+FlagSet::Parsed FlagSet::parse_verb(const std::string& verb, const std::vector<std::string>& args, size_t min,
+                                    size_t max, const std::string& want) {
+  Result<std::vector<std::string>> rest = parse(args);
+  if (help_) {
+    std::cout << help();
+    return {{}, 0};
+  }
+  if (!rest || rest.value().size() < min || rest.value().size() > max) {
+    std::cerr << "kubepp " << verb << ": " << (rest ? want : rest.error().message) << "\n" << help();
+    return {{}, 2};
+  }
+  return {std::move(rest.value()), std::nullopt};
 }
 
 std::string FlagSet::help() const {

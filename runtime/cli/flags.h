@@ -6,6 +6,7 @@
 // image and its command) belongs to the verb.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,17 @@ class FlagSet {
   /// Sets the flags found at the front of `args` and returns the arguments after them.
   /// Invalid names an unknown flag or a missing value. `--help` sets help_requested().
   Result<std::vector<std::string>> parse(const std::vector<std::string>& args);
+
+  /// What a verb does with its command line: the positional arguments, or — when it
+  /// must stop at once — the exit code: 0 after printing the help for --help, 2 after
+  /// printing "kubepp VERB: PROBLEM" for a bad flag or a count of arguments outside
+  /// [min, max] (`want` says what is expected, "want one container name").
+  struct Parsed {
+    std::vector<std::string> args;
+    std::optional<int> exit_now;
+  };
+  Parsed parse_verb(const std::string& verb, const std::vector<std::string>& args, size_t min, size_t max,
+                    const std::string& want);
 
   bool help_requested() const { return help_; }
   /// The usage line and one line per flag.

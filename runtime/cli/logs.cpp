@@ -42,16 +42,9 @@ int logs_main(const GlobalOptions& global, const std::vector<std::string>& args)
   bool follow = false;
   FlagSet flags("kubepp logs [-f] NAME");
   flags.add_bool("f,follow", &follow, "keep printing what the container writes until it exits");
-  Result<std::vector<std::string>> rest = flags.parse(args);
-  if (flags.help_requested()) {
-    std::cout << flags.help();
-    return 0;
-  }
-  if (!rest || rest.value().size() != 1) {
-    std::cerr << "kubepp logs: " << (rest ? "want one container name" : rest.error().message) << "\n";
-    return 2;
-  }
-  Result<runtime::ContainerState> state = runtime::read_state(global.dirs, rest.value()[0]);
+  FlagSet::Parsed parsed = flags.parse_verb("logs", args, 1, 1, "want one container name");
+  if (parsed.exit_now) return *parsed.exit_now;
+  Result<runtime::ContainerState> state = runtime::read_state(global.dirs, parsed.args[0]);
   if (!state) {
     std::cerr << "kubepp logs: " << state.error().message << "\n";
     return 1;

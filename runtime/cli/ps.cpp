@@ -48,15 +48,8 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
   bool quiet = false;
   FlagSet flags("kubepp ps [-q]");
   flags.add_bool("q,quiet", &quiet, "print the names only");
-  Result<std::vector<std::string>> rest = flags.parse(args);
-  if (!rest || !rest.value().empty()) {
-    std::cerr << "kubepp ps: " << (rest ? "takes no arguments" : rest.error().message) << "\n";
-    return 2;
-  }
-  if (flags.help_requested()) {
-    std::cout << flags.help();
-    return 0;
-  }
+  FlagSet::Parsed parsed = flags.parse_verb("ps", args, 0, 0, "takes no arguments");
+  if (parsed.exit_now) return *parsed.exit_now;
   if (!quiet) std::printf("%-16s %-12s %-8s %-44s %s\n", "NAME", "IMAGE", "PID", "STATUS", "COMMAND");
   for (const runtime::ContainerState& s : runtime::list_states(global.dirs)) {
     if (quiet) {

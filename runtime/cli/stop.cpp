@@ -1,5 +1,6 @@
 // `kubepp stop [-t SECONDS] NAME…` — SIGTERM, a grace period, then SIGKILL, as the
 // kubelet stops a container (terminationGracePeriodSeconds; docker stop's -t).
+#include <cstdint>
 #include <iostream>
 
 #include "runtime/cli/flags.h"
@@ -13,26 +14,19 @@ int stop_main(const GlobalOptions& global, const std::vector<std::string>& args)
   std::string grace = "10";
   FlagSet flags("kubepp stop [-t SECONDS] NAME...");
   flags.add_string("t,time", &grace, "seconds to wait after SIGTERM before SIGKILL (default 10)");
-  Result<std::vector<std::string>> rest = flags.parse(args);
-  if (flags.help_requested()) {
-    std::cout << flags.help();
-    return 0;
-  }
-  if (!rest || rest.value().empty()) {
-    std::cerr << "kubepp stop: " << (rest ? "want a container name" : rest.error().message) << "\n";
-    return 2;
-  }
+  FlagSet::Parsed parsed = flags.parse_verb("stop", args, 1, SIZE_MAX, "want a container name");
+  if (parsed.exit_now) return *parsed.exit_now;
   int seconds = 0;
   if (grace != "0") {
-    Result<int64_t> parsed = parse_count("time", grace);
-    if (!parsed) {
-      std::cerr << "kubepp stop: " << parsed.error().message << "\n";
+    Result<int64_t> count = parse_count("time", grace);
+    if (!count) {
+      std::cerr << "kubepp stop: " << count.error().message << "\n";
       return 2;
     }
-    seconds = static_cast<int>(parsed.value());
+    seconds = static_cast<int>(count.value());
   }
   int failed = 0;
-  for (const std::string& id : rest.value()) {
+  for (const std::string& id : parsed.args) {
     if (Status s = runtime::stop_container(global.dirs, id, seconds); !s) {
       std::cerr << "kubepp stop: " << s.error().message << "\n";
       failed = 1;

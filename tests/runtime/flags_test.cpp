@@ -53,3 +53,21 @@ TEST_CASE("flags stop at the first positional argument", "[unit][cli]") {
     CHECK_THAT(flags.help(), Catch::Contains("-d, --detach "));
   }
 }
+
+TEST_CASE("parse_verb gives a verb its arguments or the exit code to stop with", "[unit][cli]") {
+  bool force = false;
+  FlagSet flags("kubepp rm [-f] NAME...");
+  flags.add_bool("f,force", &force, "");
+  SECTION("arguments in range") {
+    auto parsed = flags.parse_verb("rm", {"-f", "a", "b"}, 1, 5, "want a container name");
+    CHECK_FALSE(parsed.exit_now);
+    CHECK(parsed.args == std::vector<std::string>{"a", "b"});
+    CHECK(force);
+  }
+  SECTION("--help stops with 0") { CHECK(flags.parse_verb("rm", {"--help"}, 1, 5, "").exit_now == 0); }
+  SECTION("too few or too many stop with 2") {
+    CHECK(flags.parse_verb("rm", {}, 1, 5, "want a container name").exit_now == 2);
+    CHECK(flags.parse_verb("rm", {"a", "b"}, 1, 1, "want one").exit_now == 2);
+  }
+  SECTION("a bad flag stops with 2") { CHECK(flags.parse_verb("rm", {"--nope", "a"}, 1, 5, "").exit_now == 2); }
+}
