@@ -3,6 +3,9 @@
 
 #include <chrono>
 
+#include "cluster/store/failpoint.h"
+#include "cluster/store/snapshot.h"
+
 namespace kubepp::store {
 
 // A writer waiting for its record to be durable and applied.
@@ -44,7 +47,14 @@ Result<std::unique_ptr<DurableStore>> DurableStore::open(Options opts) {
     return e;
   }
   s->lock_ = std::move(lock).value();
-  Wal::Options wo{s->opts_.fsync, s->opts_.segment_bytes};
+  Result<std::optional<LoadedSnapshot>> snap = read_latest_snapshot(s->fs_, s->opts_.data_dir + "/snap");
+  if (!snap) return snap.error();
+  uint64_t first_segment = 1;
+  if (snap.value()) {
+    if (Status st = s->store_->restore(std::move(snap.value()->state)); !st) return st.error();
+    first_segment = snap.value()->segment;
+  }
+  Wal::Options wo{s->opts_.fsync, s->opts_.segment_bytes, first_segment};
   Result<std::unique_ptr<Wal>> wal = Wal::open(s->fs_, s->opts_.data_dir + "/wal", wo,
                                                [&](uint8_t type, std::string_view payload) {
                                                  return s->replay(type, payload);
@@ -71,6 +81,7 @@ DurableStore::~DurableStore() {
 Status DurableStore::replay(uint8_t type, std::string_view payload) {
   Result<WriteRecord> rec = decode_record(type, payload);
   if (!rec) return rec.error();
+  since_snapshot_++;
   WatchableStore& s = *store_;
   std::visit(
       [&](const auto& r) {
@@ -106,10 +117,18 @@ Status DurableStore::commit(const WriteRecord& record, const std::function<void(
     if (!failed) {
       std::vector<const std::string*> records;
       for (Pending* p : batch) records.push_back(&p->record);
+      failpoint("wal-before-append");
       if (Status st = wal_->append(records); !st) {
         failed = Error{ErrorCode::Unavailable, "wal: " + st.error().message + " (the store takes no more writes)"};
       } else {
+        failpoint("wal-after-append");
         for (Pending* p : batch) (*p->apply)();  // in log order: revisions follow the log
+        since_snapshot_ += static_cast<int64_t>(batch.size());
+        if (since_snapshot_ >= opts_.snapshot_count) {
+          if (Status snap = snapshot(); !snap) {
+            failed = Error{ErrorCode::Unavailable, "snapshot: " + snap.error().message + " (the store takes no more writes)"};
+          }
+        }
       }
     }
     lock.lock();
@@ -148,7 +167,10 @@ Result<TxnResponse> DurableStore::txn(const TxnRequest& req) {
 
 Result<CompactionResponse> DurableStore::compact(int64_t revision) {
   std::optional<Result<CompactionResponse>> out;
-  Status st = commit(CompactRecord{revision}, [&] { out = store_->compact(revision); });
+  Status st = commit(CompactRecord{revision}, [&] {
+    failpoint("compact-before-apply");
+    out = store_->compact(revision);
+  });
   if (!st) return st.error();
   return std::move(*out);
 }
@@ -169,6 +191,45 @@ Result<LeaseRevokeResponse> DurableStore::lease_revoke(int64_t id) {
   return std::move(*out);
 }
 
+// Runs on the leader, between batches: every logged record is applied, so the state is
+// exactly that of the segments before the cut. Until the snapshot is durable the WAL
+// still holds everything; only then do the covered segments go.
+Status DurableStore::snapshot() {
+  Result<uint64_t> segment = wal_->cut();
+  if (!segment) return segment.error();
+  if (Status st = write_snapshot(fs_, opts_.data_dir + "/snap", segment.value(), store_->snapshot()); !st) return st;
+  failpoint("snapshot-before-drop");
+  if (Status st = wal_->drop_before(segment.value()); !st) return st;
+  since_snapshot_ = 0;
+  return {};
+}
+
+Status DurableStore::snapshot_now() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return !leading_; });
+  if (failed_) return *failed_;
+  leading_ = true;
+  lock.unlock();
+  Status st = snapshot();
+  lock.lock();
+  if (!st) failed_ = Error{ErrorCode::Unavailable, "snapshot: " + st.error().message + " (the store takes no more writes)"};
+  leading_ = false;
+  cv_.notify_all();
+  return st;
+}
+
+Result<std::unique_ptr<Watcher>> DurableStore::watch(const WatchRequest& req) {
+  Result<std::unique_ptr<Watcher>> w = store_->watch(req);
+  if (w && req.start_revision != 0 && loop_.joinable()) {
+    {
+      std::lock_guard lock(loop_mu_);
+      kicked_ = true;
+    }
+    loop_cv_.notify_all();
+  }
+  return w;
+}
+
 size_t DurableStore::expire_leases() {
   size_t revoked = 0;
   for (int64_t id : store_->expired_leases()) {
@@ -185,8 +246,9 @@ void DurableStore::run() {
   steady_clock::time_point next_progress = steady_clock::now() + o.progress_interval;
   std::unique_lock lock(loop_mu_);
   while (!stopping_) {
-    loop_cv_.wait_for(lock, o.sync_interval, [&] { return stopping_; });
+    loop_cv_.wait_for(lock, o.sync_interval, [&] { return stopping_ || kicked_; });
     if (stopping_) break;
+    kicked_ = false;
     lock.unlock();
     sync_watchers();
     steady_clock::time_point now = steady_clock::now();

@@ -35,7 +35,19 @@ void KeyIndex::tombstone(Revision rev) {
   generations_.emplace_back();
 }
 
+void KeyIndex::restore(Revision created, Revision rev, int64_t version) {
+  check(generations_.empty(), "restore of a key already indexed", rev);
+  generations_.push_back(Generation{version, created, {rev}});
+  modified_ = rev;
+}
+
+void KeyIndex::restore_tombstone(Revision rev) {
+  restore(Revision{}, rev, 1);
+  generations_.emplace_back();
+}
+
 // The generation holding the key's value at `at`, or null when the key was not live.
+//> lab05 find_generation
 const Generation* KeyIndex::find_generation(int64_t at) const {
   for (size_t i = generations_.size(); i-- > 0;) {
     const Generation& g = generations_[i];
@@ -46,7 +58,9 @@ const Generation* KeyIndex::find_generation(int64_t at) const {
   }
   return nullptr;
 }
+//< lab05
 
+//> lab05 get
 std::optional<KeyAt> KeyIndex::get(int64_t at) const {
   const Generation* g = find_generation(at);
   if (g == nullptr) return std::nullopt;
@@ -57,6 +71,7 @@ std::optional<KeyAt> KeyIndex::get(int64_t at) const {
   size_t later = g->revs.size() - n;  // revisions of this generation after the one we return
   return KeyAt{g->revs[n - 1], g->created, g->version - static_cast<int64_t>(later)};
 }
+//< lab05
 
 void KeyIndex::compact(int64_t at, std::set<Revision>& keep) {
   if (generations_.empty()) return;
@@ -110,6 +125,16 @@ int64_t TreeIndex::range(const std::string& key, const std::string& range_end, i
 }
 
 void TreeIndex::put(const std::string& key, Revision rev) { keys_[key].put(rev); }
+
+void TreeIndex::restore(const std::string& key, Revision rev, Revision created, int64_t version,
+                        bool tombstone) {
+  auto [it, first] = keys_.try_emplace(key);
+  KeyIndex& ki = it->second;
+  if (first && tombstone) return ki.restore_tombstone(rev);
+  if (first) return ki.restore(created, rev, version);
+  if (tombstone) return ki.tombstone(rev);
+  ki.put(rev);
+}
 
 void TreeIndex::tombstone(const std::string& key, Revision rev) {
   auto it = keys_.find(key);

@@ -54,6 +54,16 @@ class KeyIndex {
   /// is not live or `rev` is not newer than every recorded revision.
   void tombstone(Revision rev);
 
+  /// Starts the key's index from a snapshot whose history begins with a version of it
+  /// (MvccStore::restore): a live generation created at `created` whose first kept
+  /// revision is `rev`, with version `version` there. Earlier revisions were compacted.
+  void restore(Revision created, Revision rev, int64_t version);
+
+  /// As restore, when the first kept revision is the key's tombstone (a compaction at
+  /// exactly the delete's revision keeps it): what created it is unknown, and no read
+  /// at or after the tombstone sees the key (etcd: restoreTombstone).
+  void restore_tombstone(Revision rev);
+
   /// The revision live at main revision `at`; nullopt when the key did not exist then
   /// (never created, deleted, or its history at `at` compacted away).
   std::optional<KeyAt> get(int64_t at) const;
@@ -93,6 +103,10 @@ class TreeIndex {
                 int64_t limit, std::vector<Entry>* out) const;
 
   void put(const std::string& key, Revision rev);
+
+  /// Adds one version of history read back from a snapshot, in revision order: the first
+  /// version of a key starts its index (KeyIndex::restore), later ones are put/tombstone.
+  void restore(const std::string& key, Revision rev, Revision created, int64_t version, bool tombstone);
 
   /// Aborts when the key is not live (the caller ranges first).
   void tombstone(const std::string& key, Revision rev);

@@ -27,9 +27,9 @@ inline constexpr const char* kErrCompacted = "mvcc: required revision has been c
 inline constexpr const char* kErrFutureRev = "mvcc: required revision is a future revision";
 inline constexpr const char* kErrEmptyKey = "key is not provided";
 inline constexpr const char* kErrDuplicateKey = "duplicate key given in txn request";
+inline constexpr const char* kErrEmptyWatcherRange = "mvcc: watcher range is empty";
 inline constexpr const char* kErrLeaseNotFound = "requested lease not found";
 inline constexpr const char* kErrLeaseExist = "lease already exists";
-inline constexpr const char* kErrLeaseTTL = "lease TTL must be positive";
 inline constexpr const char* kErrLeaseTTLTooLarge = "too large lease TTL";
 
 /// One version of one key (mvccpb.KeyValue).

@@ -1,6 +1,7 @@
 // lessor.cpp — lease deadlines and attached keys.
 #include "cluster/store/lessor.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "cluster/store/kv.h"
@@ -8,8 +9,8 @@
 namespace kubepp::store {
 
 Result<int64_t> Lessor::grant(int64_t id, int64_t ttl) {
-  if (ttl <= 0) return Error{ErrorCode::Invalid, kErrLeaseTTL};
   if (ttl > kMaxLeaseTTL) return Error{ErrorCode::Invalid, kErrLeaseTTLTooLarge};
+  ttl = std::max(ttl, kMinLeaseTTL);  // as etcd: a short TTL is raised, not refused
   if (id == 0) {
     while (exists(next_id_)) next_id_++;
     id = next_id_++;
@@ -44,6 +45,12 @@ std::vector<std::string> Lessor::keys(int64_t id) const {
   auto it = leases_.find(id);
   if (it == leases_.end()) return {};
   return {it->second.keys.begin(), it->second.keys.end()};
+}
+
+std::vector<std::pair<int64_t, int64_t>> Lessor::ttls() const {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (const auto& [id, lease] : leases_) out.emplace_back(id, lease.ttl);
+  return out;
 }
 
 std::vector<int64_t> Lessor::expired() const {

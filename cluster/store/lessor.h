@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cluster/store/clock.h"
@@ -23,13 +24,18 @@ namespace kubepp::store {
 /// etcd's MaxLeaseTTL, in seconds (about 285 years).
 inline constexpr int64_t kMaxLeaseTTL = 9'000'000'000;
 
+/// etcd's minLeaseTTL with its default election timeout (1 s × 3/2, rounded up): a grant
+/// asking for less, 0 or a negative TTL included, gets this many seconds.
+inline constexpr int64_t kMinLeaseTTL = 2;
+
 class Lessor {
  public:
   /// `clock` must outlive the Lessor.
   explicit Lessor(const Clock& clock) : clock_(clock) {}
 
-  /// Grants a lease of `ttl` seconds with `id` (0 = the next free id). Returns the id.
-  /// Invalid when ttl <= 0 or too large; AlreadyExists when `id` is taken.
+  /// Grants a lease of `ttl` seconds, at least kMinLeaseTTL, with `id` (0 = the next
+  /// free id). Returns the id. Invalid when ttl is too large; AlreadyExists when `id` is
+  /// taken.
   Result<int64_t> grant(int64_t id, int64_t ttl);
 
   /// Restarts the lease's TTL from now; returns the TTL. NotFound when there is no such
@@ -47,6 +53,9 @@ class Lessor {
 
   /// Forgets the lease. The caller deletes its keys first.
   void remove(int64_t id) { leases_.erase(id); }
+
+  /// Every lease's id and TTL, in id order (for a snapshot).
+  std::vector<std::pair<int64_t, int64_t>> ttls() const;
 
   /// The leases whose deadline has passed, in id order.
   std::vector<int64_t> expired() const;

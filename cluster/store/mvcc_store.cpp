@@ -1,6 +1,7 @@
 // mvcc_store.cpp — reads at a revision, writes that take the next one, txn, compaction.
 #include "cluster/store/mvcc_store.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -59,8 +60,9 @@ Result<RangeResponse> MvccStore::range_locked(const RangeRequest& req, int64_t c
   RangeResponse resp;
   resp.header.revision = current;
   std::vector<TreeIndex::Entry> found;
-  resp.count = index_.range(req.key, req.range_end, at, req.limit, req.count_only ? nullptr : &found);
-  resp.more = req.limit > 0 && resp.count > req.limit;
+  const int64_t limit = std::max<int64_t>(req.limit, 0);  // etcd reads a negative limit as none
+  resp.count = index_.range(req.key, req.range_end, at, limit, req.count_only ? nullptr : &found);
+  resp.more = limit > 0 && resp.count > limit;
   for (const TreeIndex::Entry& e : found) {
     resp.kvs.push_back(value_locked(e.at));
     if (req.keys_only) resp.kvs.back().value.clear();
@@ -87,6 +89,7 @@ std::optional<KeyValue> MvccStore::prev_locked(const std::string& key, int64_t b
   return value_locked(*at);
 }
 
+//> lab05 history
 std::vector<Event> MvccStore::ReadTxn::history(int64_t from, int64_t to, bool prev_kv) const {
   std::vector<Event> events;
   for (auto it = s_->backend_.lower_bound(first_of(from)); it != s_->backend_.end(); ++it) {
@@ -98,6 +101,7 @@ std::vector<Event> MvccStore::ReadTxn::history(int64_t from, int64_t to, bool pr
   }
   return events;
 }
+//< lab05
 
 // --- writes ------------------------------------------------------------------------
 
@@ -222,12 +226,21 @@ bool MvccStore::compare_locked(const Compare& c) const {
   return true;
 }
 
+// Each op's response header tells the revision the op saw, as etcd's do: the store's
+// until the txn first writes, the txn's own from then on.
 ResponseOp MvccStore::apply_locked(WriteTxn& w, const RequestOp& op) {
-  if (const auto* p = std::get_if<PutRequest>(&op)) return put_locked(w, *p);
-  if (const auto* d = std::get_if<DeleteRangeRequest>(&op)) return delete_locked(w, *d);
-  // A range sees the txn's own earlier writes: they are already in index and backend.
-  int64_t current = w.events.empty() ? current_rev_ : w.rev;
-  return range_locked(std::get<RangeRequest>(op), current).value();  // checked: cannot fail
+  ResponseOp resp;
+  if (const auto* p = std::get_if<PutRequest>(&op)) {
+    resp = put_locked(w, *p);
+  } else if (const auto* d = std::get_if<DeleteRangeRequest>(&op)) {
+    resp = delete_locked(w, *d);
+  } else {
+    // A range sees the txn's own earlier writes: they are already in index and backend.
+    int64_t current = w.events.empty() ? current_rev_ : w.rev;
+    resp = range_locked(std::get<RangeRequest>(op), current).value();  // checked: cannot fail
+  }
+  std::visit([&](auto& one) { one.header.revision = w.events.empty() ? current_rev_ : w.rev; }, resp);
+  return resp;
 }
 
 Result<TxnResponse> MvccStore::txn(const TxnRequest& req) {
@@ -245,9 +258,6 @@ Result<TxnResponse> MvccStore::txn(const TxnRequest& req) {
   for (const RequestOp& op : ops) resp.responses.push_back(apply_locked(w, op));
   commit_locked(w);
   resp.header.revision = current_rev_;
-  for (ResponseOp& r : resp.responses) {
-    std::visit([&](auto& one) { one.header.revision = current_rev_; }, r);
-  }
   return resp;
 }
 
@@ -273,7 +283,7 @@ Result<LeaseGrantResponse> MvccStore::lease_grant(const LeaseGrantRequest& req) 
   std::unique_lock lock(mu_);
   Result<int64_t> id = lessor_.grant(req.id, req.ttl);
   if (!id) return id.error();
-  return LeaseGrantResponse{{current_rev_}, id.value(), req.ttl};
+  return LeaseGrantResponse{{current_rev_}, id.value(), std::max(req.ttl, kMinLeaseTTL)};  // the TTL granted
 }
 
 Result<LeaseKeepAliveResponse> MvccStore::lease_keep_alive(int64_t id) {
@@ -303,6 +313,52 @@ size_t MvccStore::expire_leases() {
   std::vector<int64_t> expired = lessor_.expired();
   for (int64_t id : expired) revoke_locked(id);
   return expired.size();
+}
+
+// --- snapshots ---------------------------------------------------------------------
+
+MvccState MvccStore::snapshot() const {
+  std::shared_lock lock(mu_);
+  MvccState state;
+  state.revision = current_rev_;
+  state.compact_revision = compact_rev_;
+  state.history.reserve(backend_.size());
+  for (const auto& [rev, record] : backend_) state.history.push_back({rev, record.kv, record.tombstone});
+  for (auto [id, ttl] : lessor_.ttls()) state.leases.push_back({id, ttl});
+  return state;
+}
+
+Status MvccStore::restore(MvccState state) {
+  std::unique_lock lock(mu_);
+  if (!backend_.empty() || current_rev_ != 1 || compact_rev_ != 0) {
+    return invalid("restore: the store already holds data");
+  }
+  for (const MvccState::Lease& l : state.leases) {
+    if (Result<int64_t> id = lessor_.grant(l.id, l.ttl); !id) return Error{ErrorCode::Invalid, "restore: lease " + std::to_string(l.id) + ": " + id.error().message};
+  }
+  Revision last{};
+  for (MvccState::Version& v : state.history) {
+    if (v.rev <= last || v.rev.main > state.revision) {
+      return Error{ErrorCode::Invalid, "restore: history out of order at revision " + v.rev.str()};
+    }
+    last = v.rev;
+    index_.restore(v.kv.key, v.rev, first_of(v.kv.create_revision), v.kv.version, v.tombstone);
+    backend_[v.rev] = Record{std::move(v.kv), v.tombstone};
+  }
+  // Leases hold the keys whose live version names them.
+  std::vector<TreeIndex::Entry> live;
+  index_.range(std::string(1, '\0'), std::string(1, '\0'), state.revision, 0, &live);
+  for (const TreeIndex::Entry& e : live) {
+    const KeyValue& kv = backend_.at(e.at.modified).kv;
+    if (kv.lease == 0) continue;
+    if (!lessor_.exists(kv.lease)) {
+      return Error{ErrorCode::Invalid, "restore: key `" + kv.key + "` is on unknown lease " + std::to_string(kv.lease)};
+    }
+    lessor_.attach(kv.lease, kv.key);
+  }
+  current_rev_ = state.revision;
+  compact_rev_ = state.compact_revision;
+  return {};
 }
 
 }  // namespace kubepp::store

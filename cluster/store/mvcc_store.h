@@ -31,6 +31,7 @@
 #include "cluster/store/kv.h"
 #include "cluster/store/lessor.h"
 #include "cluster/store/revision.h"
+#include "cluster/store/snapshot.h"
 #include "runtime/base/result.h"
 
 namespace kubepp::store {
@@ -87,6 +88,17 @@ class MvccStore {
   };
   ReadTxn read() const { return ReadTxn(*this); }
 
+  /// The whole state, for a snapshot (snapshot.h): history from the compacted revision
+  /// on, the revisions, the leases. Holds the read lock while it copies.
+  MvccState snapshot() const;
+
+  /// Loads `state` into this store, which must be new (no write yet): rebuilds the key
+  /// index from the history and re-attaches live keys to their leases, whose TTLs start
+  /// again in full (as etcd's do after a restart). No commit hook runs. Invalid when the
+  /// store is not new or the state does not hold together (history out of order, a key
+  /// on an unknown lease); the store must then be thrown away.
+  Status restore(MvccState state);
+
   /// How many versions (values and tombstones) history holds: what compaction frees.
   size_t history_size() const {
     std::shared_lock lock(mu_);
@@ -129,7 +141,7 @@ class MvccStore {
   std::map<Revision, Record> backend_;  // guarded by mu_
   TreeIndex index_;                     // guarded by mu_
   Lessor lessor_;                       // guarded by mu_
-  int64_t current_rev_ = 0;             // guarded by mu_: the last committed revision
+  int64_t current_rev_ = 1;             // guarded by mu_: the last committed revision (etcd starts at 1)
   int64_t compact_rev_ = 0;             // guarded by mu_: reads below it are Gone
 };
 

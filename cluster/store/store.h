@@ -1,13 +1,14 @@
 // store.h — the store interface: etcd's v3 KV, Watch and Lease services.
 //
-// The API server is the only user. Implementations: WatchableStore (embedded, in memory;
-// the WAL makes it durable in a later increment), and — later — the etcd backend, a client
-// of etcd's v3 JSON gateway. One contract test suite runs against all of them.
+// The API server is the only user. Implementations: WatchableStore (embedded, in memory),
+// DurableStore (the same behind a write-ahead log) and EtcdStore (etcd/etcd_store.h: a
+// client of etcd's v3 JSON gateway, so of real etcd or of `kubepp store`). One contract
+// test suite runs against all of them; where they could differ, etcd 3.4 is right.
 //
 // Contract
-//  - Revision: every committed write advances the store's revision by exactly one (a txn
-//    is one write); reads and failed or no-op writes do not. Responses carry the revision
-//    in header.revision.
+//  - Revision: an empty store is at revision 1, as etcd is. Every committed write
+//    advances the store's revision by exactly one (a txn is one write); reads and failed
+//    or no-op writes do not. Responses carry the revision in header.revision.
 //  - Atomicity: a txn's compares and ops happen as one step; a failing request writes
 //    nothing.
 //  - History: range at any revision from the compacted revision to the current one;
@@ -17,8 +18,9 @@
 //    last response with compact_revision set and canceled.
 //  - Thread safety: every method may be called from any thread at the same time. Writes
 //    are linearizable; a range sees every write acknowledged before it started.
-//  - Errors: Invalid (empty key, future revision, bad TTL, duplicate key in a txn),
-//    Gone (compacted), NotFound (lease), AlreadyExists (lease id), Unavailable (backend).
+//  - Errors: Invalid (empty key, future revision, too large a TTL, duplicate key in a
+//    txn, empty watch range), Gone (compacted), NotFound (lease), AlreadyExists (lease
+//    id), Unavailable (backend).
 #pragma once
 
 #include <chrono>
@@ -74,11 +76,14 @@ class Store {
   /// when `revision` is not above the compacted revision; Invalid when in the future.
   virtual Result<CompactionResponse> compact(int64_t revision) = 0;
 
-  /// Starts a watch. Invalid on an empty key or a negative start_revision. A start
+  /// Starts a watch. An empty key is "\0", the smallest key, as in etcd. Invalid on a
+  /// range with no key in it (kErrEmptyWatcherRange) or a negative start_revision. A start
   /// revision below the compacted one is accepted and answered in the stream (etcd).
   virtual Result<std::unique_ptr<Watcher>> watch(const WatchRequest& req) = 0;
 
-  /// Grants a lease of req.ttl seconds. Invalid on ttl <= 0; AlreadyExists on a used id.
+  /// Grants a lease of req.ttl seconds, raised to etcd's minimum (kMinLeaseTTL, 2 s) when
+  /// below; the response tells the TTL granted. Invalid on too large a TTL; AlreadyExists
+  /// on a used id.
   virtual Result<LeaseGrantResponse> lease_grant(const LeaseGrantRequest& req) = 0;
 
   /// Restarts the lease's TTL from now. NotFound when it does not exist or has expired.

@@ -1,6 +1,7 @@
 // wal.cpp — segments of checksummed records; recovery that tells a torn end from damage.
 #include "cluster/store/wal.h"
 
+#include <algorithm>
 #include <array>
 #include <cinttypes>
 #include <cstdio>
@@ -67,6 +68,17 @@ std::string Wal::encode(uint8_t type, std::string_view payload) {
   return out;
 }
 
+Result<std::string_view> Wal::decode(std::string_view record, uint8_t type) {
+  auto bad = [](const std::string& why) { return Error{ErrorCode::Invalid, why}; };
+  if (record.size() < kHeader) return bad("short record header");
+  size_t len = get_u32(record, 0);
+  if (record.size() - kHeader != len) return bad("record length " + std::to_string(len) + " does not match the file");
+  if (static_cast<uint8_t>(record[4]) != type) return bad("record type " + std::to_string(static_cast<uint8_t>(record[4])));
+  std::string_view payload = record.substr(kHeader);
+  if (record_crc(type, payload) != get_u32(record, 5)) return bad("checksum mismatch");
+  return payload;
+}
+
 std::string Wal::segment_path(uint64_t n) const {
   char name[32];
   std::snprintf(name, sizeof name, "%016" PRIu64 ".wal", n);
@@ -78,12 +90,19 @@ Result<std::unique_ptr<Wal>> Wal::open(FileSystem& fs, const std::string& dir, O
   if (Status st = fs.mkdirs(dir); !st) return st.error();
   Result<std::vector<std::string>> names = fs.list(dir);
   if (!names) return names.error();
-  std::vector<uint64_t> segments;
+  std::vector<uint64_t> segments, covered;
   for (const std::string& name : names.value()) {
-    if (uint64_t n = segment_number(name); n != 0) segments.push_back(n);
+    uint64_t n = segment_number(name);
+    if (n != 0) (n < opts.first_segment ? covered : segments).push_back(n);
   }
   std::unique_ptr<Wal> wal(new Wal(fs, dir, opts));
   if (Status st = wal->recover(segments, replay); !st) return st.error();
+  for (uint64_t n : covered) {
+    if (Status st = fs.remove(wal->segment_path(n)); !st) return st.error();
+  }
+  if (!covered.empty() && opts.fsync) {
+    if (Status st = fs.sync_dir(dir); !st) return st.error();
+  }
   return wal;
 }
 
@@ -133,7 +152,7 @@ Status Wal::recover(const std::vector<uint64_t>& segments, const Replay& replay)
     if (opts_.fsync && slash != std::string::npos && slash > 0) {
       if (Status st = fs_.sync_dir(dir_.substr(0, slash)); !st) return st;
     }
-    return start_segment(1);
+    return start_segment(std::max<uint64_t>(opts_.first_segment, 1));
   }
   Result<std::unique_ptr<File>> f = fs_.open_append(segment_path(segments_.back()));
   if (!f) return f.error();

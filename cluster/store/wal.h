@@ -42,11 +42,14 @@ class Wal {
   struct Options {
     bool fsync = true;                     // false: never datasync (loses writes on power loss)
     uint64_t segment_bytes = 64ull << 20;  // start a new segment past this size
+    uint64_t first_segment = 1;            // a snapshot covers the segments below: skip and remove them
   };
   /// Applies one recovered record; an error stops open (it names the file and offset).
   using Replay = std::function<Status(uint8_t type, std::string_view payload)>;
 
-  /// Opens (creating when missing) the log in `dir`, replaying every record. Internal when
+  /// Opens (creating when missing) the log in `dir`, replaying every record of the segments
+  /// from Options::first_segment on (removing older ones, left by a crash between a
+  /// snapshot and drop_before). Internal when
   /// a record before the end is damaged; the message names the segment and offset.
   static Result<std::unique_ptr<Wal>> open(FileSystem& fs, const std::string& dir, Options opts,
                                            const Replay& replay);
@@ -55,6 +58,10 @@ class Wal {
 
   /// One record in its on-disk form.
   static std::string encode(uint8_t type, std::string_view payload);
+
+  /// The payload of `record`, which must be exactly one whole record of `type` (a
+  /// snapshot file is one). Invalid, saying what is wrong, otherwise.
+  static Result<std::string_view> decode(std::string_view record, uint8_t type);
 
   /// Appends already-encoded records, then datasyncs once: when it returns ok, every one
   /// of them is durable. Fails with the file layer's error; the log is then unusable.

@@ -3,20 +3,14 @@
 
 #include <vector>
 
+#include "cluster/store/codec.h"
+
 namespace kubepp::store {
 
 namespace {
 
-class Encoder {
+class Encoder : public ByteWriter {
  public:
-  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void i64(int64_t v) {
-    for (int i = 0; i < 8; i++) out_.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
-  }
-  void str(const std::string& s) {
-    for (int i = 0; i < 4; i++) out_.push_back(static_cast<char>((s.size() >> (8 * i)) & 0xff));
-    out_ += s;
-  }
   void op(const RequestOp& op) {
     u8(static_cast<uint8_t>(op.index()));
     if (const auto* r = std::get_if<RangeRequest>(&op)) {
@@ -43,36 +37,12 @@ class Encoder {
     ops(t.success);
     ops(t.failure);
   }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
 };
 
-// Reads what Encoder wrote; any read past the end sets bad_ and returns zeros.
-class Decoder {
+// Reads what Encoder wrote.
+class Decoder : public ByteReader {
  public:
-  explicit Decoder(std::string_view in) : in_(in) {}
-  bool ok() const { return !bad_ && at_ == in_.size(); }
-  uint8_t u8() { return need(1) ? static_cast<uint8_t>(in_[at_++]) : 0; }
-  bool flag() { return u8() != 0; }
-  int64_t i64() {
-    if (!need(8)) return 0;
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = (v << 8) | static_cast<uint8_t>(in_[at_ + static_cast<size_t>(i)]);
-    at_ += 8;
-    return static_cast<int64_t>(v);
-  }
-  std::string str() {
-    if (!need(4)) return {};
-    size_t n = 0;
-    for (int i = 3; i >= 0; i--) n = (n << 8) | static_cast<uint8_t>(in_[at_ + static_cast<size_t>(i)]);
-    at_ += 4;
-    if (!need(n)) return {};
-    std::string s(in_.substr(at_, n));
-    at_ += n;
-    return s;
-  }
+  using ByteReader::ByteReader;
   PutRequest put() {
     PutRequest p;
     p.key = str(), p.value = str(), p.lease = i64(), p.prev_kv = flag();
@@ -93,20 +63,20 @@ class Decoder {
       }
       case 1: return put();
       case 2: return del();
-      default: bad_ = true; return RangeRequest{};
+      default: set_bad(); return RangeRequest{};
     }
   }
   std::vector<RequestOp> ops() {
     std::vector<RequestOp> v;
-    for (int64_t n = i64(); n > 0 && !bad_; n--) v.push_back(op());
+    for (int64_t n = i64(); n > 0 && !bad(); n--) v.push_back(op());
     return v;
   }
   TxnRequest txn() {
     TxnRequest t;
-    for (int64_t n = i64(); n > 0 && !bad_; n--) {
+    for (int64_t n = i64(); n > 0 && !bad(); n--) {
       Compare c;
       uint8_t result = u8(), target = u8();
-      if (result > 3 || target > 4) bad_ = true;
+      if (result > 3 || target > 4) set_bad();
       c.result = static_cast<Compare::Result>(result), c.target = static_cast<Compare::Target>(target);
       c.key = str(), c.range_end = str(), c.version = i64(), c.create_revision = i64();
       c.mod_revision = i64(), c.value = str(), c.lease = i64();
@@ -116,15 +86,6 @@ class Decoder {
     t.failure = ops();
     return t;
   }
-
- private:
-  bool need(size_t n) {
-    if (bad_ || in_.size() - at_ < n) bad_ = true;
-    return !bad_;
-  }
-  std::string_view in_;
-  size_t at_ = 0;
-  bool bad_ = false;
 };
 
 }  // namespace

@@ -53,7 +53,12 @@ WatchableStore::~WatchableStore() {
 }
 
 Result<std::unique_ptr<Watcher>> WatchableStore::watch(const WatchRequest& req) {
-  if (req.key.empty()) return Error{ErrorCode::Invalid, kErrEmptyKey};
+  // As etcd: an empty key is "\0", the smallest key (so {"", "\0"} watches every key), and
+  // a range with no key in it is refused.
+  const std::string key = req.key.empty() ? std::string(1, '\0') : req.key;
+  if (!req.range_end.empty() && req.range_end != std::string_view("\0", 1) && req.range_end <= key) {
+    return Error{ErrorCode::Invalid, kErrEmptyWatcherRange};
+  }
   if (req.start_revision < 0) return Error{ErrorCode::Invalid, "start_revision must not be negative"};
 
   MvccStore::ReadTxn txn = kv_.read();  // no write commits while the watcher joins a group
@@ -61,6 +66,7 @@ Result<std::unique_ptr<Watcher>> WatchableStore::watch(const WatchRequest& req) 
   auto w = std::make_unique<WatcherRecord>();
   w->id = next_watch_id_++;
   w->req = req;
+  w->req.key = key;
   w->buffer = std::make_shared<WatchBuffer>(opts_.watch_buffer);
   int64_t current = txn.revision();
   bool past = req.start_revision != 0 && req.start_revision <= current;
@@ -154,6 +160,7 @@ size_t WatchableStore::sync_watchers() {
 // Queues w's events of `history` from its next_rev, in responses of at most
 // max_revs_per_response revisions. True when it got everything up to `current`; false
 // when its buffer filled (it becomes a victim, next_rev at the first revision not queued).
+//> lab05 catch_up_locked
 bool WatchableStore::catch_up_locked(WatcherRecord* w, const std::vector<Event>& history,
                                      int64_t current) {
   auto it = std::lower_bound(history.begin(), history.end(), w->next_rev,
@@ -184,6 +191,7 @@ bool WatchableStore::catch_up_locked(WatcherRecord* w, const std::vector<Event>&
   w->next_rev = std::max(w->next_rev, current + 1);
   return true;
 }
+//< lab05
 
 void WatchableStore::send_progress() {
   MvccStore::ReadTxn txn = kv_.read();  // synced watchers hold every event up to this revision

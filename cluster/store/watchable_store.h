@@ -83,6 +83,11 @@ class WatchableStore final : public Store {
   /// Hook for DurableStore: the expired leases, not revoked (MvccStore::expired_leases).
   std::vector<int64_t> expired_leases() const { return kv_.expired_leases(); }
 
+  /// Hooks for DurableStore's snapshots (MvccStore::snapshot, MvccStore::restore);
+  /// restore only before the first watch.
+  MvccState snapshot() const { return kv_.snapshot(); }
+  Status restore(MvccState state) { return kv_.restore(std::move(state)); }
+
   /// Sends every synced watcher that asked for progress_notify an empty response with the
   /// current revision (etcd: progressAll). Best effort: a full buffer gets none.
   void send_progress();

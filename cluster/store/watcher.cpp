@@ -1,43 +1,53 @@
 // watcher.cpp — a watcher's response buffer, and watcher groups.
 #include "cluster/store/watcher.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 
 namespace kubepp::store {
 
+WatchBuffer::Stripe& WatchBuffer::stripe() const {
+  static Stripe stripes[64];
+  return stripes[(reinterpret_cast<uintptr_t>(this) >> 4) % 64];
+}
+
 bool WatchBuffer::try_push(WatchResponse&& resp) {
+  Stripe& s = stripe();
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(s.mu);
     if (closed_ || size_locked() >= capacity_) return false;
     items_.push_back(std::move(resp));
   }
-  cv_.notify_one();
+  s.cv.notify_all();
   return true;
 }
 
 bool WatchBuffer::has_room() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(stripe().mu);
   return !closed_ && size_locked() < capacity_;
 }
 
 void WatchBuffer::close(std::optional<WatchResponse> last) {
+  Stripe& s = stripe();
   {
-    std::lock_guard lock(mu_);
+    std::lock_guard lock(s.mu);
     if (closed_) return;
     if (last) items_.push_back(std::move(*last));
     closed_ = true;
   }
-  cv_.notify_all();
+  s.cv.notify_all();
 }
 
 bool WatchBuffer::closed() const {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(stripe().mu);
   return closed_;
 }
 
 std::optional<WatchResponse> WatchBuffer::pop(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, timeout, [&] { return size_locked() > 0 || closed_; })) return std::nullopt;
+  Stripe& s = stripe();
+  std::unique_lock lock(s.mu);
+  if (!s.cv.wait_for(lock, timeout, [&] { return size_locked() > 0 || closed_; })) return std::nullopt;
   if (size_locked() == 0) return std::nullopt;  // closed and drained
   WatchResponse resp = std::move(items_[head_++]);
   if (head_ == items_.size()) {  // drained: reuse the storage from the start
@@ -48,30 +58,36 @@ std::optional<WatchResponse> WatchBuffer::pop(std::chrono::milliseconds timeout)
 }
 
 void WatcherGroup::add(WatcherRecord* w) {
-  all_[w->id] = w;
+  w->group = this;
   if (w->req.range_end.empty()) {
-    by_key_[w->req.key][w->id] = w;
+    by_key_.emplace(std::string_view(w->req.key), w);
   } else {
     ranges_[w->id] = w;
   }
 }
 
 void WatcherGroup::remove(WatcherRecord* w) {
-  if (all_.erase(w->id) == 0) return;
+  if (w->group != this) return;
+  w->group = nullptr;
   if (!w->req.range_end.empty()) {
     ranges_.erase(w->id);
     return;
   }
-  auto it = by_key_.find(w->req.key);
-  if (it == by_key_.end()) return;
-  it->second.erase(w->id);
-  if (it->second.empty()) by_key_.erase(it);
+  auto [first, last] = by_key_.equal_range(w->req.key);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == w) {
+      by_key_.erase(it);
+      return;
+    }
+  }
 }
 
 std::vector<WatcherRecord*> WatcherGroup::list() const {
   std::vector<WatcherRecord*> out;
-  out.reserve(all_.size());
-  for (const auto& [id, w] : all_) out.push_back(w);
+  out.reserve(size());
+  for (const auto& [key, w] : by_key_) out.push_back(w);
+  for (const auto& [id, w] : ranges_) out.push_back(w);
+  std::sort(out.begin(), out.end(), [](const WatcherRecord* a, const WatcherRecord* b) { return a->id < b->id; });
   return out;
 }
 

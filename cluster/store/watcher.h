@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -29,9 +30,15 @@ namespace kubepp::store {
 /// A bounded queue of WatchResponses with one producer side that never blocks and one
 /// consumer that waits with a timeout. Thread-safe. Shared (shared_ptr) by the store and
 /// the owner's Watcher handle, so either may go first.
+///
+/// Small on purpose (a store may hold 100,000 of them): the lock and the condition
+/// variable are not the buffer's own but one of a fixed set of stripes, chosen by the
+/// buffer's address. Buffers sharing a stripe share its waits — a push wakes every
+/// waiter of the stripe, and each checks its own buffer — which costs little because few
+/// owners wait at once (one per served watch stream), while 88 bytes per watcher are saved.
 class WatchBuffer {
  public:
-  explicit WatchBuffer(size_t capacity) : capacity_(capacity) {}
+  explicit WatchBuffer(size_t capacity) : capacity_(static_cast<uint32_t>(capacity)) {}
   WatchBuffer(const WatchBuffer&) = delete;
   WatchBuffer& operator=(const WatchBuffer&) = delete;
 
@@ -51,14 +58,17 @@ class WatchBuffer {
   std::optional<WatchResponse> pop(std::chrono::milliseconds timeout);
 
  private:
+  struct Stripe {
+    std::mutex mu;
+    std::condition_variable cv;  // signaled on push and close of any buffer of the stripe
+  };
+  Stripe& stripe() const;
   size_t size_locked() const { return items_.size() - head_; }
 
-  const size_t capacity_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;           // signaled on push and close
-  std::vector<WatchResponse> items_;     // guarded by mu_; items_[head_..] are queued
-  size_t head_ = 0;                      // guarded by mu_
-  bool closed_ = false;                  // guarded by mu_
+  const uint32_t capacity_;
+  uint32_t head_ = 0;                  // guarded by the stripe; items_[head_..] are queued
+  bool closed_ = false;                // guarded by the stripe
+  std::vector<WatchResponse> items_;   // guarded by the stripe
 };
 
 /// One watcher's state inside WatchableStore (etcd: watcher). Fields other than the
@@ -68,20 +78,26 @@ struct WatcherRecord {
   WatchRequest req;
   int64_t next_rev = 0;  // the first revision not yet delivered (etcd: minRev)
   std::shared_ptr<WatchBuffer> buffer;
+  const class WatcherGroup* group = nullptr;  // the group it is in (WatcherGroup::add)
 
   bool matches(const std::string& key) const { return in_range(key, req.key, req.range_end); }
 };
 
 /// A set of watchers, indexed so that an event finds its watchers without a scan of all
-/// of them: single-key watchers by key; range watchers in a list (etcd keeps those in an
-/// interval tree). Not thread-safe; the store guards it. Holds no ownership.
+/// of them: single-key watchers by key (a hash multimap keyed by a view of the watcher's
+/// own key, so the key is stored once); range watchers in a list (etcd keeps those in an
+/// interval tree). A store may hold 100,000 watchers, so every byte per watcher counts:
+/// membership is the record's `group` field, not a third index. Not thread-safe; the
+/// store guards it. Holds no ownership.
 class WatcherGroup {
  public:
+  /// Adds `w`, which must be in no group.
   void add(WatcherRecord* w);
+  /// Removes `w` if it is in this group.
   void remove(WatcherRecord* w);
-  bool contains(const WatcherRecord* w) const { return all_.count(w->id) != 0; }
-  size_t size() const { return all_.size(); }
-  bool empty() const { return all_.empty(); }
+  bool contains(const WatcherRecord* w) const { return w->group == this; }
+  size_t size() const { return by_key_.size() + ranges_.size(); }
+  bool empty() const { return size() == 0; }
 
   /// Every watcher, in id order.
   std::vector<WatcherRecord*> list() const;
@@ -89,18 +105,16 @@ class WatcherGroup {
   /// Calls fn(w) for each watcher whose range holds `key`.
   template <typename Fn>
   void for_each_matching(const std::string& key, Fn&& fn) const {
-    if (auto it = by_key_.find(key); it != by_key_.end()) {
-      for (const auto& [id, w] : it->second) fn(w);
-    }
+    auto [first, last] = by_key_.equal_range(key);
+    for (auto it = first; it != last; ++it) fn(it->second);
     for (const auto& [id, w] : ranges_) {
       if (w->matches(key)) fn(w);
     }
   }
 
  private:
-  std::map<int64_t, WatcherRecord*> all_;
-  std::unordered_map<std::string, std::map<int64_t, WatcherRecord*>> by_key_;  // range_end empty
-  std::map<int64_t, WatcherRecord*> ranges_;                                  // the others
+  std::unordered_multimap<std::string_view, WatcherRecord*> by_key_;  // range_end empty; views of req.key
+  std::map<int64_t, WatcherRecord*> ranges_;                         // the others
 };
 
 }  // namespace kubepp::store

@@ -23,3 +23,13 @@ ROOT_TEST_CASE("chapter 01's demos behave as the chapter says", "[root][chapters
   }
   CHECK_THAT(run.out, Catch::Contains("all demos behaved as the chapter says"));
 }
+
+// Chapter 05 needs no root (two servers on loopback: /usr/bin/etcd and `kubepp store`);
+// it runs here beside chapter 01 so that every chapter's demos run in one place.
+ROOT_TEST_CASE("chapter 05's demos behave as the chapter says", "[root][chapters]") {
+  auto run = run_command({"env", "KUBEPP=" + kubepp_binary().string(), "bash",
+                          (source_dir() / "chapters/05-etcd-and-watch/demo.sh").string()});
+  INFO(run.out << run.err);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out, Catch::Contains("all demos behaved as the chapter says"));
+}

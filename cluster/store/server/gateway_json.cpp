@@ -1,45 +1,31 @@
-// gateway_json.cpp — etcd's v3 JSON gateway format (see gateway_json.h for the rules).
+// gateway_json.cpp — etcd's v3 JSON gateway format: the field helpers, base64, and the
+// requests both ways (decoded by `kubepp store`, encoded by EtcdStore). Responses and
+// errors: gateway_responses.cpp. The rules: gateway_json.h.
 //
 // Output uses nlohmann::ordered_json so fields come in .proto field-number order, as
-// protojson writes them; a client must not depend on it, but a side-by-side `curl` diff
+// protojson writes them; a reader must not depend on it, but a side-by-side `curl` diff
 // against etcd stays readable.
 #include "cluster/store/server/gateway_json.h"
 
-#include <nlohmann/json.hpp>
-
+#include <charconv>
 #include <cstring>
+
+#include "cluster/store/server/gateway_fields.h"
 
 namespace kubepp::store::gateway {
 
-namespace {
-
-using json = nlohmann::json;
-using ojson = nlohmann::ordered_json;
-
-// gRPC codes (google.golang.org/grpc/codes).
-constexpr int kInvalidArgument = 3;
-constexpr int kNotFound = 5;
-constexpr int kAlreadyExists = 6;
-constexpr int kFailedPrecondition = 9;
-constexpr int kOutOfRange = 11;
-constexpr int kInternal = 13;
-constexpr int kUnavailable = 14;
-
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+namespace fields {
 
 Error invalid(std::string message) { return Error{ErrorCode::Invalid, std::move(message)}; }
 
-// --- reading requests --------------------------------------------------------------
-
-// The value of a field by its .proto name or its lowerCamelCase name; null when absent.
-const json* field(const json& obj, const char* name, const char* camel = nullptr) {
+const json* field(const json& obj, const char* name, const char* camel) {
   auto it = obj.find(name);
   if (it == obj.end() && camel) it = obj.find(camel);
   if (it == obj.end() || it->is_null()) return nullptr;
   return &*it;
 }
 
-Result<int64_t> get_int(const json& obj, const char* name, const char* camel = nullptr) {
+Result<int64_t> get_int(const json& obj, const char* name, const char* camel) {
   const json* v = field(obj, name, camel);
   if (!v) return int64_t{0};
   if (v->is_number_integer()) return v->get<int64_t>();
@@ -55,34 +41,36 @@ Result<int64_t> get_int(const json& obj, const char* name, const char* camel = n
   return invalid(std::string("field \"") + name + "\": want an int64 (a decimal string or a number), got " + v->dump());
 }
 
-Result<bool> get_bool(const json& obj, const char* name, const char* camel = nullptr) {
+Result<bool> get_bool(const json& obj, const char* name, const char* camel) {
   const json* v = field(obj, name, camel);
   if (!v) return false;
   if (v->is_boolean()) return v->get<bool>();
   return invalid(std::string("field \"") + name + "\": want true or false, got " + v->dump());
 }
 
-Result<std::string> get_bytes(const json& obj, const char* name, const char* camel = nullptr) {
+Result<std::string> get_string(const json& obj, const char* name, const char* camel) {
   const json* v = field(obj, name, camel);
   if (!v) return std::string();
-  if (!v->is_string()) return invalid(std::string("field \"") + name + "\": want base64 text, got " + v->dump());
-  Result<std::string> bytes = base64_decode(v->get_ref<const std::string&>());
+  if (v->is_string()) return v->get<std::string>();
+  return invalid(std::string("field \"") + name + "\": want a string, got " + v->dump());
+}
+
+Result<std::string> get_bytes(const json& obj, const char* name, const char* camel) {
+  KUBEPP_TAKE(text, get_string(obj, name, camel));
+  Result<std::string> bytes = base64_decode(text);
   if (!bytes) return invalid(std::string("field \"") + name + "\": " + bytes.error().message);
   return bytes;
 }
 
-// An enum by name or number; `names` lists the names in number order.
-Result<int> get_enum(const json& obj, const char* name, std::initializer_list<const char*> names) {
+Result<int> get_enum(const json& obj, const char* name, std::span<const char* const> names) {
   const json* v = field(obj, name);
   if (!v) return 0;
   if (v->is_number_integer()) {
     int64_t n = v->get<int64_t>();
     if (n >= 0 && n < static_cast<int64_t>(names.size())) return static_cast<int>(n);
   } else if (v->is_string()) {
-    int i = 0;
-    for (const char* candidate : names) {
-      if (v->get_ref<const std::string&>() == candidate) return i;
-      i++;
+    for (size_t i = 0; i < names.size(); i++) {
+      if (v->get_ref<const std::string&>() == names[i]) return static_cast<int>(i);
     }
   }
   return invalid(std::string("field \"") + name + "\": unknown value " + v->dump());
@@ -92,16 +80,88 @@ Result<json> parse_object(std::string_view body) {
   // An empty body is a request with every field at its default (grpc-gateway: io.EOF).
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return json::object();
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return invalid("malformed JSON in the request body");
-  if (!doc.is_object()) return invalid("the request body must be a JSON object");
+  if (doc.is_discarded()) return invalid("malformed JSON in the body");
+  if (!doc.is_object()) return invalid("the body must be a JSON object");
   return doc;
 }
 
-// Shorthands for the many "take it or return its error" steps below.
-#define KUBEPP_TAKE(var, expr)             \
-  auto var##_r = (expr);                   \
-  if (!var##_r) return var##_r.error();    \
-  auto var = std::move(var##_r).value()
+Result<KeyValue> kv_from(const json& o) {
+  if (!o.is_object()) return invalid("a KeyValue must be a JSON object");
+  KUBEPP_TAKE(key, get_bytes(o, "key"));
+  KUBEPP_TAKE(create_revision, get_int(o, "create_revision", "createRevision"));
+  KUBEPP_TAKE(mod_revision, get_int(o, "mod_revision", "modRevision"));
+  KUBEPP_TAKE(version, get_int(o, "version"));
+  KUBEPP_TAKE(value, get_bytes(o, "value"));
+  KUBEPP_TAKE(lease, get_int(o, "lease"));
+  return KeyValue{std::move(key), std::move(value), create_revision, mod_revision, version, lease};
+}
+
+Result<std::vector<KeyValue>> kvs_from(const json& o, const char* name, const char* camel) {
+  std::vector<KeyValue> kvs;
+  const json* list = field(o, name, camel);
+  if (!list) return kvs;
+  if (!list->is_array()) return invalid(std::string("field \"") + name + "\": want a list");
+  for (const json& item : *list) {
+    KUBEPP_TAKE(kv, kv_from(item));
+    kvs.push_back(std::move(kv));
+  }
+  return kvs;
+}
+
+Result<int64_t> header_revision(const json& o) {
+  const json* h = field(o, "header");
+  if (!h) return int64_t{0};
+  if (!h->is_object()) return invalid("field \"header\": want an object");
+  return get_int(*h, "revision");
+}
+
+void put_int(ojson& o, const char* name, int64_t v) {
+  if (v != 0) o[name] = std::to_string(v);
+}
+
+void put_bytes(ojson& o, const char* name, std::string_view bytes) {
+  if (!bytes.empty()) o[name] = base64_encode(bytes);
+}
+
+void put_bool(ojson& o, const char* name, bool v) {
+  if (v) o[name] = true;
+}
+
+ojson kv_json(const KeyValue& kv) {
+  ojson o = ojson::object();
+  put_bytes(o, "key", kv.key);
+  put_int(o, "create_revision", kv.create_revision);
+  put_int(o, "mod_revision", kv.mod_revision);
+  put_int(o, "version", kv.version);
+  put_bytes(o, "value", kv.value);
+  put_int(o, "lease", kv.lease);
+  return o;
+}
+
+ojson kvs_json(const std::vector<KeyValue>& kvs) {
+  ojson a = ojson::array();
+  for (const KeyValue& kv : kvs) a.push_back(kv_json(kv));
+  return a;
+}
+
+ojson header_json(int64_t revision, const Identity& id) {
+  ojson h = ojson::object();
+  if (id.cluster_id) h["cluster_id"] = std::to_string(id.cluster_id);
+  if (id.member_id) h["member_id"] = std::to_string(id.member_id);
+  put_int(h, "revision", revision);
+  if (id.raft_term) h["raft_term"] = std::to_string(id.raft_term);
+  return h;
+}
+
+}  // namespace fields
+
+using namespace fields;
+
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// --- reading requests --------------------------------------------------------------
 
 Result<RangeRequest> range_from(const json& o) {
   RangeRequest r;
@@ -109,8 +169,8 @@ Result<RangeRequest> range_from(const json& o) {
   KUBEPP_TAKE(end, get_bytes(o, "range_end", "rangeEnd"));
   KUBEPP_TAKE(limit, get_int(o, "limit"));
   KUBEPP_TAKE(revision, get_int(o, "revision"));
-  KUBEPP_TAKE(order, get_enum(o, "sort_order", {"NONE", "ASCEND", "DESCEND"}));
-  KUBEPP_TAKE(target, get_enum(o, "sort_target", {"KEY", "VERSION", "CREATE", "MOD", "VALUE"}));
+  KUBEPP_TAKE(order, get_enum(o, "sort_order", kSortOrders));
+  KUBEPP_TAKE(target, get_enum(o, "sort_target", kSortTargets));
   KUBEPP_TAKE(keys_only, get_bool(o, "keys_only", "keysOnly"));
   KUBEPP_TAKE(count_only, get_bool(o, "count_only", "countOnly"));
   // Keys come back in key order; other orders and the min/max filters are not built yet.
@@ -157,8 +217,8 @@ Result<DeleteRangeRequest> delete_from(const json& o) {
 
 Result<Compare> compare_from(const json& o) {
   Compare c;
-  KUBEPP_TAKE(result, get_enum(o, "result", {"EQUAL", "GREATER", "LESS", "NOT_EQUAL"}));
-  KUBEPP_TAKE(target, get_enum(o, "target", {"VERSION", "CREATE", "MOD", "VALUE", "LEASE"}));
+  KUBEPP_TAKE(result, get_enum(o, "result", kCompareResults));
+  KUBEPP_TAKE(target, get_enum(o, "target", kCompareTargets));
   KUBEPP_TAKE(key, get_bytes(o, "key"));
   KUBEPP_TAKE(end, get_bytes(o, "range_end", "rangeEnd"));
   KUBEPP_TAKE(version, get_int(o, "version"));
@@ -208,74 +268,92 @@ Result<std::vector<RequestOp>> ops_from(const json& o, const char* name) {
   return ops;
 }
 
-// --- writing responses -------------------------------------------------------------
+// --- writing requests --------------------------------------------------------------
 
-ojson header(int64_t revision, const Identity& id) {
-  ojson h = ojson::object();
-  if (id.cluster_id) h["cluster_id"] = std::to_string(id.cluster_id);
-  if (id.member_id) h["member_id"] = std::to_string(id.member_id);
-  if (revision) h["revision"] = std::to_string(revision);
-  if (id.raft_term) h["raft_term"] = std::to_string(id.raft_term);
-  return h;
-}
-
-// The header of a response inside a txn: etcd fills only its revision.
-ojson inner_header(int64_t revision) { return header(revision, Identity{}); }
-
-void put_int(ojson& o, const char* name, int64_t v) {
-  if (v != 0) o[name] = std::to_string(v);
-}
-
-ojson kv_json(const KeyValue& kv) {
+ojson range_json(const RangeRequest& r) {
   ojson o = ojson::object();
-  if (!kv.key.empty()) o["key"] = base64_encode(kv.key);
-  put_int(o, "create_revision", kv.create_revision);
-  put_int(o, "mod_revision", kv.mod_revision);
-  put_int(o, "version", kv.version);
-  if (!kv.value.empty()) o["value"] = base64_encode(kv.value);
-  put_int(o, "lease", kv.lease);
+  put_bytes(o, "key", r.key);
+  put_bytes(o, "range_end", r.range_end);
+  put_int(o, "limit", r.limit);
+  put_int(o, "revision", r.revision);
+  put_bool(o, "keys_only", r.keys_only);
+  put_bool(o, "count_only", r.count_only);
   return o;
 }
 
-ojson kvs_json(const std::vector<KeyValue>& kvs) {
-  ojson a = ojson::array();
-  for (const KeyValue& kv : kvs) a.push_back(kv_json(kv));
-  return a;
-}
-
-ojson range_json(const RangeResponse& r, ojson h) {
+ojson put_json(const PutRequest& p) {
   ojson o = ojson::object();
-  o["header"] = std::move(h);
-  if (!r.kvs.empty()) o["kvs"] = kvs_json(r.kvs);
-  if (r.more) o["more"] = true;
-  put_int(o, "count", r.count);
+  put_bytes(o, "key", p.key);
+  put_bytes(o, "value", p.value);
+  put_int(o, "lease", p.lease);
+  put_bool(o, "prev_kv", p.prev_kv);
   return o;
 }
 
-ojson put_json(const PutResponse& r, ojson h) {
+ojson delete_json(const DeleteRangeRequest& d) {
   ojson o = ojson::object();
-  o["header"] = std::move(h);
-  if (r.prev_kv) o["prev_kv"] = kv_json(*r.prev_kv);
+  put_bytes(o, "key", d.key);
+  put_bytes(o, "range_end", d.range_end);
+  put_bool(o, "prev_kv", d.prev_kv);
   return o;
 }
 
-ojson delete_json(const DeleteRangeResponse& r, ojson h) {
+// The compared field is a oneof (target_union): protojson writes it even at its default,
+// so "create_revision":"0" — create if absent — is on the wire.
+ojson compare_json(const Compare& c) {
   ojson o = ojson::object();
-  o["header"] = std::move(h);
-  put_int(o, "deleted", r.deleted);
-  if (!r.prev_kvs.empty()) o["prev_kvs"] = kvs_json(r.prev_kvs);
+  if (c.result != Compare::Result::Equal) o["result"] = kCompareResults[static_cast<size_t>(c.result)];
+  if (c.target != Compare::Target::Version) o["target"] = kCompareTargets[static_cast<size_t>(c.target)];
+  put_bytes(o, "key", c.key);
+  switch (c.target) {
+    case Compare::Target::Version: o["version"] = std::to_string(c.version); break;
+    case Compare::Target::CreateRevision: o["create_revision"] = std::to_string(c.create_revision); break;
+    case Compare::Target::ModRevision: o["mod_revision"] = std::to_string(c.mod_revision); break;
+    case Compare::Target::Value: o["value"] = base64_encode(c.value); break;
+    case Compare::Target::Lease: o["lease"] = std::to_string(c.lease); break;
+  }
+  put_bytes(o, "range_end", c.range_end);
   return o;
 }
 
-ojson header_only(int64_t revision, const Identity& id) {
-  ojson o = ojson::object();
-  o["header"] = header(revision, id);
-  return o;
+ojson ops_json(const std::vector<RequestOp>& ops) {
+  ojson list = ojson::array();
+  for (const RequestOp& op : ops) {
+    ojson one = ojson::object();
+    if (const auto* r = std::get_if<RangeRequest>(&op)) {
+      one["request_range"] = range_json(*r);
+    } else if (const auto* p = std::get_if<PutRequest>(&op)) {
+      one["request_put"] = put_json(*p);
+    } else {
+      one["request_delete_range"] = delete_json(std::get<DeleteRangeRequest>(op));
+    }
+    list.push_back(std::move(one));
+  }
+  return list;
 }
 
 }  // namespace
 
 // --- base64 --------------------------------------------------------------------------
+
+Result<HttpUrl> parse_http_url(const std::string& url, bool allow_port_zero) {
+  auto bad = [](const std::string& why) { return Error{ErrorCode::Invalid, why}; };
+  if (url.starts_with("https://")) return bad("TLS is not supported yet: use http://");
+  if (!url.starts_with("http://")) return bad("want http://HOST:PORT");
+  std::string rest = url.substr(7);
+  if (rest.ends_with("/")) rest.pop_back();
+  const size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0 || rest.find('/') != std::string::npos) return bad("want http://HOST:PORT");
+  HttpUrl out{rest.substr(0, colon), 0};
+  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') out.host = out.host.substr(1, out.host.size() - 2);
+  const std::string port = rest.substr(colon + 1);
+  const int min_port = allow_port_zero ? 0 : 1;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+  if (ec != std::errc() || end != port.data() + port.size() || out.port < min_port || out.port > 65535) {
+    return bad("the port must be a number from " + std::to_string(min_port) + " to 65535");
+  }
+  return out;
+}
 
 std::string base64_encode(std::string_view bytes) {
   std::string out;
@@ -324,7 +402,7 @@ Result<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-// --- decoders ------------------------------------------------------------------------
+// --- requests, read (the server) -----------------------------------------------------
 
 Result<RangeRequest> decode_range(std::string_view body) {
   KUBEPP_TAKE(o, parse_object(body));
@@ -393,7 +471,7 @@ Result<WatchCreate> decode_watch(std::string_view body) {
     if (!filters->is_array()) return invalid("field \"filters\": want a list");
     for (const json& f : *filters) {
       json one = json::object({{"filter", f}});
-      KUBEPP_TAKE(kind, get_enum(one, "filter", {"NOPUT", "NODELETE"}));
+      KUBEPP_TAKE(kind, get_enum(one, "filter", kWatchFilters));
       (kind == 0 ? w.no_put : w.no_delete) = true;
     }
   }
@@ -406,148 +484,60 @@ Result<WatchCreate> decode_watch(std::string_view body) {
   return w;
 }
 
-#undef KUBEPP_TAKE
+// --- requests, written (the client) -------------------------------------------------
 
-// --- encoders ------------------------------------------------------------------------
+std::string encode(const RangeRequest& req) { return range_json(req).dump(); }
+std::string encode(const PutRequest& req) { return put_json(req).dump(); }
+std::string encode(const DeleteRangeRequest& req) { return delete_json(req).dump(); }
 
-std::string encode(const RangeResponse& r, const Identity& id) {
-  return range_json(r, header(r.header.revision, id)).dump();
-}
-
-std::string encode(const PutResponse& r, const Identity& id) {
-  return put_json(r, header(r.header.revision, id)).dump();
-}
-
-std::string encode(const DeleteRangeResponse& r, const Identity& id) {
-  return delete_json(r, header(r.header.revision, id)).dump();
-}
-
-std::string encode(const TxnResponse& r, const Identity& id) {
+std::string encode(const TxnRequest& req) {
   ojson o = ojson::object();
-  o["header"] = header(r.header.revision, id);
-  if (r.succeeded) o["succeeded"] = true;
-  if (!r.responses.empty()) {
+  if (!req.compare.empty()) {
     ojson list = ojson::array();
-    for (const ResponseOp& op : r.responses) {
-      ojson one = ojson::object();
-      if (const auto* range = std::get_if<RangeResponse>(&op)) {
-        one["response_range"] = range_json(*range, inner_header(range->header.revision));
-      } else if (const auto* put = std::get_if<PutResponse>(&op)) {
-        one["response_put"] = put_json(*put, inner_header(put->header.revision));
-      } else {
-        const auto& del = std::get<DeleteRangeResponse>(op);
-        one["response_delete_range"] = delete_json(del, inner_header(del.header.revision));
-      }
-      list.push_back(std::move(one));
-    }
-    o["responses"] = std::move(list);
+    for (const Compare& c : req.compare) list.push_back(compare_json(c));
+    o["compare"] = std::move(list);
   }
+  if (!req.success.empty()) o["success"] = ops_json(req.success);
+  if (!req.failure.empty()) o["failure"] = ops_json(req.failure);
   return o.dump();
 }
 
-std::string encode(const CompactionResponse& r, const Identity& id) {
-  return header_only(r.header.revision, id).dump();
-}
-
-std::string encode(const LeaseGrantResponse& r, const Identity& id) {
-  ojson o = header_only(r.header.revision, id);
-  put_int(o, "ID", r.id);
-  put_int(o, "TTL", r.ttl);
-  return o.dump();
-}
-
-std::string encode(const LeaseRevokeResponse& r, const Identity& id) {
-  return header_only(r.header.revision, id).dump();
-}
-
-std::string encode_result(const LeaseKeepAliveResponse& r, const Identity& id) {
-  ojson o = header_only(r.header.revision, id);
-  put_int(o, "ID", r.id);
-  put_int(o, "TTL", r.ttl);
-  ojson result = ojson::object();
-  result["result"] = std::move(o);
-  return result.dump();
-}
-
-std::string encode_result(const WatchResponse& r, const Identity& id, bool created) {
-  ojson o = header_only(r.header.revision, id);
-  put_int(o, "watch_id", r.watch_id);
-  if (created) o["created"] = true;
-  if (r.canceled) o["canceled"] = true;
-  put_int(o, "compact_revision", r.compact_revision);
-  if (!r.cancel_reason.empty() && r.compact_revision == 0) o["cancel_reason"] = r.cancel_reason;
-  if (!r.events.empty()) {
-    ojson events = ojson::array();
-    for (const Event& ev : r.events) {
-      ojson e = ojson::object();
-      if (ev.type == Event::Type::Delete) e["type"] = "DELETE";
-      e["kv"] = kv_json(ev.kv);
-      if (ev.prev_kv) e["prev_kv"] = kv_json(*ev.prev_kv);
-      events.push_back(std::move(e));
-    }
-    o["events"] = std::move(events);
-  }
-  ojson result = ojson::object();
-  result["result"] = std::move(o);
-  return result.dump();
-}
-
-// --- errors --------------------------------------------------------------------------
-
-GatewayError to_gateway_error(const Error& err) {
-  // etcd's own errors (etcdserver/api/v3rpc/rpctypes): their code and "etcdserver: " text.
-  static const struct {
-    const char* text;
-    int code;
-  } kEtcdErrors[] = {
-      {kErrCompacted, kOutOfRange},          {kErrFutureRev, kOutOfRange},
-      {kErrEmptyKey, kInvalidArgument},      {kErrDuplicateKey, kInvalidArgument},
-      {kErrLeaseNotFound, kNotFound},        {kErrLeaseExist, kFailedPrecondition},
-      {kErrLeaseTTLTooLarge, kOutOfRange},   {kErrLeaseTTL, kInvalidArgument},
-  };
-  for (const auto& known : kEtcdErrors) {
-    if (err.message == known.text) {
-      return GatewayError{known.code, http_status_of(known.code), std::string("etcdserver: ") + known.text};
-    }
-  }
-  int code = kInternal;
-  switch (err.code) {
-    case ErrorCode::Invalid: code = kInvalidArgument; break;
-    case ErrorCode::Gone: code = kOutOfRange; break;
-    case ErrorCode::NotFound: code = kNotFound; break;
-    case ErrorCode::AlreadyExists: code = kAlreadyExists; break;
-    case ErrorCode::Conflict: code = kFailedPrecondition; break;
-    case ErrorCode::Unavailable: code = kUnavailable; break;
-    case ErrorCode::Internal: code = kInternal; break;
-  }
-  return GatewayError{code, http_status_of(code), err.message};
-}
-
-int http_status_of(int grpc_code) {
-  switch (grpc_code) {
-    case 0: return 200;   // OK
-    case 1: return 408;   // Canceled
-    case 3: return 400;   // InvalidArgument
-    case 4: return 504;   // DeadlineExceeded
-    case 5: return 404;   // NotFound
-    case 6: return 409;   // AlreadyExists
-    case 7: return 403;   // PermissionDenied
-    case 8: return 429;   // ResourceExhausted
-    case 9: return 400;   // FailedPrecondition (deliberately not 412 in grpc-gateway)
-    case 10: return 409;  // Aborted
-    case 11: return 400;  // OutOfRange
-    case 12: return 501;  // Unimplemented
-    case 14: return 503;  // Unavailable
-    case 16: return 401;  // Unauthenticated
-    default: return 500;  // Unknown, Internal, DataLoss
-  }
-}
-
-std::string encode(const GatewayError& err) {
+std::string encode_compaction(int64_t revision) {
   ojson o = ojson::object();
-  o["error"] = err.message;
-  o["code"] = err.grpc_code;
-  o["message"] = err.message;
+  put_int(o, "revision", revision);
+  o["physical"] = true;  // answer once the compaction is done, as the embedded store does
+  return o.dump();
+}
+
+std::string encode(const LeaseGrantRequest& req) {
+  ojson o = ojson::object();
+  put_int(o, "TTL", req.ttl);
+  put_int(o, "ID", req.id);
+  return o.dump();
+}
+
+std::string encode_lease_id(int64_t id) {
+  ojson o = ojson::object();
+  put_int(o, "ID", id);
+  return o.dump();
+}
+
+std::string encode(const WatchCreate& w) {
+  ojson c = ojson::object();
+  put_bytes(c, "key", w.request.key);
+  put_bytes(c, "range_end", w.request.range_end);
+  put_int(c, "start_revision", w.request.start_revision);
+  put_bool(c, "progress_notify", w.request.progress_notify);
+  if (w.no_put || w.no_delete) {
+    ojson filters = ojson::array();
+    if (w.no_put) filters.push_back(kWatchFilters[0]);
+    if (w.no_delete) filters.push_back(kWatchFilters[1]);
+    c["filters"] = std::move(filters);
+  }
+  put_bool(c, "prev_kv", w.request.prev_kv);
+  put_int(c, "watch_id", w.watch_id);
+  ojson o = ojson::object();
+  o["create_request"] = std::move(c);
   return o.dump();
 }
 

@@ -1,4 +1,6 @@
-// gateway_json.h — etcd 3.4's v3 JSON gateway format, both ways, for kv.h's types.
+// gateway_json.h — etcd 3.4's v3 JSON gateway format, both ways, for kv.h's types: the
+// server (`kubepp store`) decodes requests and encodes responses; the client (EtcdStore)
+// encodes requests and decodes responses. One place for the JSON shapes.
 //
 // etcd's grpc-gateway maps each protobuf message to JSON with protojson's rules
 // (golang/protobuf jsonpb, OrigName, no EmitDefaults). What a client sees:
@@ -10,10 +12,11 @@
 //     PUT event has no "type" and a failed txn has no "succeeded";
 //   - enums are their names ("DELETE", "MOD", "EQUAL"); requests may send numbers;
 //   - streaming RPCs (watch, lease keep-alive) answer one {"result":{...}} per line.
-// Errors are grpc-gateway's body {"error":M,"code":C,"message":M} with the gRPC code
+// Errors are grpc-gateway's body {"error":M,"message":M,"code":C} with the gRPC code
 // etcd gives (rpctypes) and the HTTP status grpc-gateway derives from it.
 //
-// No nlohmann or httplib here: decoders take the request body, encoders return text.
+// No nlohmann or httplib here: decoders take the body, encoders return text.
+// gateway_json.cpp holds requests (both ways), gateway_responses.cpp responses and errors.
 // Thread safety: pure functions.
 #pragma once
 
@@ -33,10 +36,22 @@ struct Identity {
   uint64_t raft_term = 0;
 };
 
+/// A gateway's address as etcd's flags write it (--listen-client-urls, --etcd-servers):
+/// "http://HOST:PORT" or "http://[V6]:PORT", with an optional trailing slash.
+struct HttpUrl {
+  std::string host;  // without the brackets of an IPv6 address
+  int port = 0;
+};
+/// Invalid, saying what is wrong (without naming the URL: the caller knows which flag it
+/// came from), for anything else, https:// included; port 0 only when `allow_port_zero`.
+Result<HttpUrl> parse_http_url(const std::string& url, bool allow_port_zero);
+
 /// Standard base64 with padding (Go's base64.StdEncoding, which protojson uses).
 std::string base64_encode(std::string_view bytes);
 /// Invalid names the first bad byte, as Go does ("illegal base64 data at input byte 3").
 Result<std::string> base64_decode(std::string_view text);
+
+// --- the server's side ---------------------------------------------------------------
 
 // Decoders: the request body → the request. Invalid on malformed JSON, a wrong type, bad
 // base64, or a field kubepp store does not implement yet (named in the message).
@@ -69,7 +84,7 @@ std::string encode(const LeaseRevokeResponse& resp, const Identity& id);
 std::string encode_result(const LeaseKeepAliveResponse& resp, const Identity& id);
 /// One line of a watch stream: {"result":{"header":…,"watch_id":…,"created":…,"events":…}}.
 /// `created` marks the stream's first response. A compaction response (compact_revision
-/// set) carries canceled but no cancel_reason, as etcd 3.4 sends it.
+/// set) carries canceled but no cancel_reason and no header revision, as etcd 3.4 sends it.
 std::string encode_result(const WatchResponse& resp, const Identity& id, bool created);
 
 /// An error as the gateway answers it.
@@ -83,7 +98,53 @@ struct GatewayError {
 GatewayError to_gateway_error(const Error& err);
 /// The HTTP status grpc-gateway v1 gives a gRPC code (runtime.HTTPStatusFromCode).
 int http_status_of(int grpc_code);
-/// {"error":M,"code":C,"message":M}
+/// {"error":M,"message":M,"code":C}
 std::string encode(const GatewayError& err);
+
+// --- the client's side ---------------------------------------------------------------
+
+// Encoders: the request → its JSON body, written as etcd's gateway writes (.proto names,
+// int64 as strings, defaults left out).
+std::string encode(const RangeRequest& req);
+std::string encode(const PutRequest& req);
+std::string encode(const DeleteRangeRequest& req);
+std::string encode(const TxnRequest& req);
+std::string encode_compaction(int64_t revision);  // physical: answered once it is done
+std::string encode(const LeaseGrantRequest& req);
+std::string encode_lease_id(int64_t id);  // {"ID"} of revoke and keep-alive
+std::string encode(const WatchCreate& create);  // {"create_request":{…}}
+
+// Decoders: a 200 answer's body → the response. Invalid on malformed JSON, a wrong type
+// or bad base64.
+Result<RangeResponse> decode_range_response(std::string_view body);
+Result<PutResponse> decode_put_response(std::string_view body);
+Result<DeleteRangeResponse> decode_delete_range_response(std::string_view body);
+Result<TxnResponse> decode_txn_response(std::string_view body);
+Result<CompactionResponse> decode_compaction_response(std::string_view body);
+Result<LeaseGrantResponse> decode_lease_grant_response(std::string_view body);
+Result<LeaseRevokeResponse> decode_lease_revoke_response(std::string_view body);
+/// One line of a keep-alive stream. An unknown or expired lease is not an error there:
+/// its answer has TTL 0.
+Result<LeaseKeepAliveResponse> decode_keep_alive_result(std::string_view line);
+
+/// One line of a watch stream: the response, and whether it is the stream's first
+/// ("created"; canceled too when etcd refused the watch, with cancel_reason saying why).
+/// A compaction cancel, which etcd 3.4 sends without a reason, gets kErrCompacted, as
+/// clientv3's WatchResponse.Err() reads it.
+struct WatchResult {
+  WatchResponse response;
+  bool created = false;
+};
+Result<WatchResult> decode_watch_result(std::string_view line);
+
+/// etcd's error text (with or without "etcdserver: ") and gRPC code → kubepp's Error:
+/// etcd's own errors (kv.h's kErr*) get the ErrorCode kubepp's stores give and the text
+/// without the prefix (a compacted revision is Gone, kErrCompacted); others map by code
+/// (InvalidArgument → Invalid, Unavailable → Unavailable, …). A stream's cancel_reason
+/// has no code: it is InvalidArgument (3), as a refused watch is a bad request.
+Error error_from_etcd(std::string_view message, int grpc_code = 3);
+/// A non-200 answer → kubepp's Error (error_from_etcd of its message and code); a body
+/// that is not grpc-gateway's error names the HTTP status.
+Error decode_error(int http_status, std::string_view body);
 
 }  // namespace kubepp::store::gateway

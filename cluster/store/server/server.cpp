@@ -139,7 +139,9 @@ void GatewayServer::Impl::watch(const httplib::Request& req, httplib::Response& 
   if (w) {
     stream->watcher = std::move(w).value();
   } else {
-    // etcd 3.4 answers a refused watch in the stream: created and canceled at once.
+    // etcd 3.4 answers a refused watch in the stream: created and canceled at once, with
+    // watch_id -1 (clientv3.InvalidWatchID).
+    created.watch_id = -1;
     created.canceled = true;
     created.cancel_reason = w.error().message;
     stream->finished = true;
@@ -193,6 +195,13 @@ Result<int> GatewayServer::start(const std::string& host, int port) {
   const size_t threads = m.opts.threads;
   m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   m.http.set_payload_max_length(4 * kMaxBodyBytes);  // beyond it: 413 without reading on
+  // Every body is JSON, whatever it says it is (grpc-gateway reads it so too). `curl -d`
+  // says application/x-www-form-urlencoded, which httplib would parse as a form and
+  // refuse past 8 KiB with 413 before any handler runs: drop the claim first.
+  m.http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    const_cast<httplib::Request&>(req).headers.erase("Content-Type");
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   m.routes("/v3");
   m.routes("/v3beta");
 

@@ -24,22 +24,22 @@ TEMPLATE_TEST_CASE("every write advances the revision by one and nothing else do
                    KUBEPP_STORES) {
   TestType f;
   Store& s = f.store;
-  CHECK(range(s, {"a", kAll}).header.revision == 0);
-  CHECK(put(s, "a", "1") == 1);
-  CHECK(put(s, "b", "1") == 2);
-  SECTION("a read does not") { CHECK(range(s, {"a", kAll}).header.revision == 2); }
+  CHECK(range(s, {"a", kAll}).header.revision == 1);  // an empty store is at revision 1, as etcd
+  CHECK(put(s, "a", "1") == 2);
+  CHECK(put(s, "b", "1") == 3);
+  SECTION("a read does not") { CHECK(range(s, {"a", kAll}).header.revision == 3); }
   SECTION("a delete of a missing key does not") {
     Result<DeleteRangeResponse> r = s.delete_range({"zzz", "", false});
     REQUIRE(r.ok());
     CHECK(r.value().deleted == 0);
-    CHECK(r.value().header.revision == 2);
-    CHECK(put(s, "c", "1") == 3);
+    CHECK(r.value().header.revision == 3);
+    CHECK(put(s, "c", "1") == 4);
   }
   SECTION("a delete of two keys is one revision") {
     Result<DeleteRangeResponse> r = s.delete_range({"a", kAll, false});
     REQUIRE(r.ok());
     CHECK(r.value().deleted == 2);
-    CHECK(r.value().header.revision == 3);
+    CHECK(r.value().header.revision == 4);
   }
 }
 
@@ -97,6 +97,13 @@ TEMPLATE_TEST_CASE("range limits, counts and leaves values out when asked", "[un
     CHECK(r.kvs.size() == 3);
     CHECK_FALSE(r.more);
   }
+  SECTION("a negative limit is no limit, as etcd reads it") {
+    req.limit = -1;
+    RangeResponse r = range(s, req);
+    CHECK(r.kvs.size() == 3);
+    CHECK(r.count == 3);
+    CHECK_FALSE(r.more);
+  }
   SECTION("count_only counts without kvs") {
     req.count_only = true;
     RangeResponse r = range(s, req);
@@ -109,36 +116,37 @@ TEMPLATE_TEST_CASE("range limits, counts and leaves values out when asked", "[un
     REQUIRE(r.kvs.size() == 3);
     CHECK(r.kvs[0].key == "k1");
     CHECK(r.kvs[0].value.empty());
-    CHECK(r.kvs[0].mod_revision == 1);
+    CHECK(r.kvs[0].mod_revision == 2);
   }
 }
 
 TEMPLATE_TEST_CASE("a range at an old revision sees the store as it was then", "[unit][store]", KUBEPP_STORES) {
   TestType f;
   Store& s = f.store;
-  put(s, "a", "1");  // 1
-  put(s, "a", "2");  // 2
-  put(s, "b", "1");  // 3
-  del(s, "a");       // 4
+  put(s, "a", "1");  // 2
+  put(s, "a", "2");  // 3
+  put(s, "b", "1");  // 4
+  del(s, "a");       // 5
   auto at = [&](int64_t rev) { return pairs(range(s, {"a", kAll, rev}).kvs); };
   SECTION("each revision shows the values written up to it") {
-    CHECK(at(1) == "a=1");
-    CHECK(at(2) == "a=2");
-    CHECK(at(3) == "a=2,b=1");
-    CHECK(at(4) == "b=1");
+    CHECK(at(1).empty());  // the empty store, before the first write
+    CHECK(at(2) == "a=1");
+    CHECK(at(3) == "a=2");
+    CHECK(at(4) == "a=2,b=1");
+    CHECK(at(5) == "b=1");
   }
   SECTION("revision 0 is the current revision") { CHECK(at(0) == "b=1"); }
   SECTION("an old version keeps its own version and mod_revision") {
-    std::optional<KeyValue> a = get(s, "a", 1);
+    std::optional<KeyValue> a = get(s, "a", 2);
     REQUIRE(a);
     CHECK(a->version == 1);
-    CHECK(a->mod_revision == 1);
+    CHECK(a->mod_revision == 2);
   }
   SECTION("the header tells the current revision, not the one read") {
-    CHECK(range(s, {"a", "", 1}).header.revision == 4);
+    CHECK(range(s, {"a", "", 2}).header.revision == 5);
   }
   SECTION("a future revision is Invalid") {
-    Result<RangeResponse> r = s.range({"a", "", 5});
+    Result<RangeResponse> r = s.range({"a", "", 6});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::Invalid);
     CHECK(r.error().message == kErrFutureRev);
@@ -160,8 +168,8 @@ TEMPLATE_TEST_CASE("put returns the version it replaced when asked for prev_kv",
     REQUIRE(r.ok());
     REQUIRE(r.value().prev_kv);
     CHECK(r.value().prev_kv->value == "1");
-    CHECK(r.value().prev_kv->mod_revision == 1);
-    CHECK(r.value().header.revision == 2);
+    CHECK(r.value().prev_kv->mod_revision == 2);
+    CHECK(r.value().header.revision == 3);
   }
   SECTION("without prev_kv nothing is returned") {
     put(s, "a", "1");
@@ -173,7 +181,7 @@ TEMPLATE_TEST_CASE("put returns the version it replaced when asked for prev_kv",
     Result<PutResponse> r = s.put({"", "1", 0, false});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code == ErrorCode::Invalid);
-    CHECK(put(s, "a", "1") == 1);
+    CHECK(put(s, "a", "1") == 2);
   }
 }
 
@@ -181,29 +189,29 @@ TEMPLATE_TEST_CASE("version and create_revision follow a key across delete and r
                    KUBEPP_STORES) {
   TestType f;
   Store& s = f.store;
-  put(s, "x", "0");  // 1: another key, so revisions and versions differ
-  put(s, "a", "1");  // 2
-  put(s, "a", "2");  // 3
+  put(s, "x", "0");  // 2: another key, so revisions and versions differ
+  put(s, "a", "1");  // 3
+  put(s, "a", "2");  // 4
   std::optional<KeyValue> a = get(s, "a");
   REQUIRE(a);
   CHECK(a->version == 2);
-  CHECK(a->create_revision == 2);
-  CHECK(a->mod_revision == 3);
-  del(s, "a");  // 4
+  CHECK(a->create_revision == 3);
+  CHECK(a->mod_revision == 4);
+  del(s, "a");  // 5
   CHECK_FALSE(get(s, "a"));
-  put(s, "a", "3");  // 5
+  put(s, "a", "3");  // 6
   a = get(s, "a");
   REQUIRE(a);
   CHECK(a->version == 1);
-  CHECK(a->create_revision == 5);
-  CHECK(a->mod_revision == 5);
+  CHECK(a->create_revision == 6);
+  CHECK(a->mod_revision == 6);
 }
 
 TEMPLATE_TEST_CASE("delete_range deletes a key or a range and returns prev_kvs", "[unit][store]",
                    KUBEPP_STORES) {
   TestType f;
   Store& s = f.store;
-  for (const char* k : {"p/1", "p/2", "q"}) put(s, k, std::string("v") + k);
+  for (const char* k : {"p/1", "p/2", "q"}) put(s, k, std::string("v") + k);  // 2, 3, 4
   SECTION("one key") {
     Result<DeleteRangeResponse> r = s.delete_range({"q", "", false});
     REQUIRE(r.ok());
@@ -220,8 +228,8 @@ TEMPLATE_TEST_CASE("delete_range deletes a key or a range and returns prev_kvs",
     CHECK(pairs(range(s, {"a", kAll}).kvs) == "q=vq");
   }
   SECTION("a deleted key is still there at an older revision") {
-    del(s, "q");
-    std::optional<KeyValue> q = get(s, "q", 3);
+    del(s, "q");  // 5
+    std::optional<KeyValue> q = get(s, "q", 4);
     REQUIRE(q);
     CHECK(q->value == "vq");
   }

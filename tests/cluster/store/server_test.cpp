@@ -127,7 +127,7 @@ TEST_CASE("put then range round-trips base64 keys and values with etcd's header"
   ServedStore::Reply put = s.post("/v3/kv/put", json{{"key", "Zm9v"}, {"value", "YmFy"}});
   CHECK(put.status == 200);
   const json& h = put.doc["header"];
-  CHECK(h["revision"] == "1");  // int64 as a string
+  CHECK(h["revision"] == "2");  // int64 as a string; the first write of an empty store
   CHECK(h["cluster_id"].is_string());
   CHECK(h["member_id"].is_string());
   CHECK(h["raft_term"] == "1");
@@ -136,11 +136,11 @@ TEST_CASE("put then range round-trips base64 keys and values with etcd's header"
   ServedStore::Reply got = s.post("/v3/kv/range", json{{"key", "Zm9v"}});
   CHECK(got.status == 200);
   REQUIRE(got.doc["kvs"].size() == 1);
-  CHECK(got.doc["kvs"][0] == json{{"key", "Zm9v"}, {"create_revision", "1"}, {"mod_revision", "1"}, {"version", "1"}, {"value", "YmFy"}});
+  CHECK(got.doc["kvs"][0] == json{{"key", "Zm9v"}, {"create_revision", "2"}, {"mod_revision", "2"}, {"version", "1"}, {"value", "YmFy"}});
   CHECK(got.doc["count"] == "1");
   CHECK_FALSE(got.doc.contains("more"));
   // Fields in .proto order, as etcd's gateway writes them.
-  CHECK(got.body.find(R"("kvs":[{"key":"Zm9v","create_revision":"1","mod_revision":"1","version":"1","value":"YmFy"}],"count":"1"})") != std::string::npos);
+  CHECK(got.body.find(R"("kvs":[{"key":"Zm9v","create_revision":"2","mod_revision":"2","version":"1","value":"YmFy"}],"count":"1"})") != std::string::npos);
 
   SECTION("binary keys and values survive") {
     const std::string key("k\0\xff", 3), value("\x01\x02\x80", 3);
@@ -152,7 +152,7 @@ TEST_CASE("put then range round-trips base64 keys and values with etcd's header"
   SECTION("prev_kv returns the replaced version") {
     ServedStore::Reply again = s.post("/v3/kv/put", json{{"key", "Zm9v"}, {"value", b64("baz")}, {"prev_kv", true}});
     CHECK(again.doc["prev_kv"]["value"] == "YmFy");
-    CHECK(again.doc["header"]["revision"] == "2");
+    CHECK(again.doc["header"]["revision"] == "3");
   }
   SECTION("a missing key has no kvs and no count") {
     ServedStore::Reply none = s.post("/v3/kv/range", json{{"key", b64("nope")}});
@@ -186,22 +186,22 @@ TEST_CASE("range with range_end and limit returns the first keys with more and t
 
 TEST_CASE("txn runs the success branch when compares hold and the failure branch when not", "[unit][store][server]") {
   ServedStore s;
-  s.post("/v3/kv/put", json{{"key", b64("k")}, {"value", b64("v1")}});  // revision 1
+  s.post("/v3/kv/put", json{{"key", b64("k")}, {"value", b64("v1")}});  // revision 2
   const json txn = {
-      {"compare", {{{"result", "EQUAL"}, {"target", "MOD"}, {"key", b64("k")}, {"mod_revision", "1"}}}},
+      {"compare", {{{"result", "EQUAL"}, {"target", "MOD"}, {"key", b64("k")}, {"mod_revision", "2"}}}},
       {"success", {{{"request_put", {{"key", b64("k")}, {"value", b64("v2")}}}}}},
       {"failure", {{{"request_range", {{"key", b64("k")}}}}}},
   };
   ServedStore::Reply won = s.post("/v3/kv/txn", txn);
   CHECK(won.status == 200);
   CHECK(won.doc["succeeded"] == true);
-  CHECK(won.doc["header"]["revision"] == "2");
-  CHECK(won.doc["responses"] == json::parse(R"([{"response_put":{"header":{"revision":"2"}}}])"));
+  CHECK(won.doc["header"]["revision"] == "3");
+  CHECK(won.doc["responses"] == json::parse(R"([{"response_put":{"header":{"revision":"3"}}}])"));
 
-  ServedStore::Reply lost = s.post("/v3/kv/txn", txn);  // mod_revision is 2 now
+  ServedStore::Reply lost = s.post("/v3/kv/txn", txn);  // mod_revision is 3 now
   CHECK(lost.status == 200);
   CHECK_FALSE(lost.doc.contains("succeeded"));  // false: left out
-  CHECK(lost.doc["header"]["revision"] == "2");
+  CHECK(lost.doc["header"]["revision"] == "3");
   REQUIRE(lost.doc["responses"].size() == 1);
   CHECK(lost.doc["responses"][0]["response_range"]["kvs"][0]["value"] == b64("v2"));
 
@@ -216,20 +216,20 @@ TEST_CASE("txn runs the success branch when compares hold and the failure branch
 
 TEST_CASE("a range below the compacted revision answers etcd's OutOfRange error", "[unit][store][server]") {
   ServedStore s;
-  for (const char* v : {"1", "2", "3"}) s.post("/v3/kv/put", json{{"key", b64("c")}, {"value", b64(v)}});
-  ServedStore::Reply compacted = s.post("/v3/kv/compaction", json{{"revision", "2"}});
+  for (const char* v : {"1", "2", "3"}) s.post("/v3/kv/put", json{{"key", b64("c")}, {"value", b64(v)}});  // 2-4
+  ServedStore::Reply compacted = s.post("/v3/kv/compaction", json{{"revision", "3"}});
   CHECK(compacted.status == 200);
-  CHECK(compacted.doc["header"]["revision"] == "3");
+  CHECK(compacted.doc["header"]["revision"] == "4");
 
-  ServedStore::Reply old = s.post("/v3/kv/range", json{{"key", b64("c")}, {"revision", "1"}});
+  ServedStore::Reply old = s.post("/v3/kv/range", json{{"key", b64("c")}, {"revision", "2"}});
   CHECK(old.status == 400);
-  CHECK(old.body ==
-        R"({"error":"etcdserver: mvcc: required revision has been compacted","code":11,)"
-        R"("message":"etcdserver: mvcc: required revision has been compacted"})");
-  CHECK(s.post("/v3/kv/range", json{{"key", b64("c")}, {"revision", "2"}}).doc["kvs"][0]["value"] == b64("2"));
+  CHECK(old.body ==  // etcd 3.4's body, byte for byte
+        R"({"error":"etcdserver: mvcc: required revision has been compacted",)"
+        R"("message":"etcdserver: mvcc: required revision has been compacted","code":11})");
+  CHECK(s.post("/v3/kv/range", json{{"key", b64("c")}, {"revision", "3"}}).doc["kvs"][0]["value"] == b64("2"));
 
   SECTION("compacting again at the same revision is Compacted too") {
-    CHECK(s.post("/v3/kv/compaction", json{{"revision", "2"}}).doc["code"] == 11);
+    CHECK(s.post("/v3/kv/compaction", json{{"revision", "3"}}).doc["code"] == 11);
   }
   SECTION("a future revision is OutOfRange with etcd's text") {
     ServedStore::Reply future = s.post("/v3/kv/range", json{{"key", b64("c")}, {"revision", "9"}});
@@ -266,7 +266,7 @@ TEST_CASE("lease grant and keepalive answer the TTL and revoke deletes the lease
 
   ServedStore::Reply revoked = s.post("/v3/lease/revoke", json{{"ID", lease}});
   CHECK(revoked.status == 200);
-  CHECK(revoked.doc["header"]["revision"] == "3");  // the two puts, then one write for both deletes
+  CHECK(revoked.doc["header"]["revision"] == "4");  // the two puts, then one write for both deletes
   CHECK_FALSE(s.post("/v3/kv/range", json{{"key", b64("l/")}, {"range_end", b64("l0")}}).doc.contains("kvs"));
 
   ServedStore::Reply again = s.post("/v3/lease/revoke", json{{"ID", lease}});
@@ -280,19 +280,19 @@ TEST_CASE("lease grant and keepalive answer the TTL and revoke deletes the lease
 
 TEST_CASE("a watch stream answers created and then the events in revision order", "[unit][store][server]") {
   ServedStore s;
-  s.post("/v3/kv/put", json{{"key", b64("other")}, {"value", b64("x")}});  // revision 1
+  s.post("/v3/kv/put", json{{"key", b64("other")}, {"value", b64("x")}});  // revision 2
   {
     WatchStream stream(s.port, json{{"create_request", {{"key", b64("w/")}, {"range_end", b64("w0")}}}});
     std::vector<json> lines = stream.wait_lines(1);
     REQUIRE(lines.size() == 1);
     CHECK(lines[0]["result"]["created"] == true);
-    CHECK(lines[0]["result"]["header"]["revision"] == "1");
+    CHECK(lines[0]["result"]["header"]["revision"] == "2");
     CHECK_FALSE(lines[0]["result"].contains("events"));
 
-    s.post("/v3/kv/put", json{{"key", b64("w/a")}, {"value", b64("1")}});   // 2
-    s.post("/v3/kv/put", json{{"key", b64("zz")}, {"value", b64("no")}});   // 3: not watched
-    s.post("/v3/kv/put", json{{"key", b64("w/b")}, {"value", b64("2")}});   // 4
-    s.post("/v3/kv/deleterange", json{{"key", b64("w/a")}});                // 5
+    s.post("/v3/kv/put", json{{"key", b64("w/a")}, {"value", b64("1")}});   // 3
+    s.post("/v3/kv/put", json{{"key", b64("zz")}, {"value", b64("no")}});   // 4: not watched
+    s.post("/v3/kv/put", json{{"key", b64("w/b")}, {"value", b64("2")}});   // 5
+    s.post("/v3/kv/deleterange", json{{"key", b64("w/a")}});                // 6
     lines = stream.wait_lines(4);
     std::vector<json> events;
     for (size_t i = 1; i < lines.size(); i++) {
@@ -300,26 +300,26 @@ TEST_CASE("a watch stream answers created and then the events in revision order"
     }
     INFO("stream: " << json(lines).dump());
     REQUIRE(events.size() == 3);
-    CHECK(events[0] == json{{"kv", {{"key", b64("w/a")}, {"create_revision", "2"}, {"mod_revision", "2"}, {"version", "1"}, {"value", b64("1")}}}});
+    CHECK(events[0] == json{{"kv", {{"key", b64("w/a")}, {"create_revision", "3"}, {"mod_revision", "3"}, {"version", "1"}, {"value", b64("1")}}}});
     CHECK(events[1]["kv"]["key"] == b64("w/b"));
-    CHECK(events[1]["kv"]["mod_revision"] == "4");
-    CHECK(events[2] == json{{"type", "DELETE"}, {"kv", {{"key", b64("w/a")}, {"mod_revision", "5"}}}});
+    CHECK(events[1]["kv"]["mod_revision"] == "5");
+    CHECK(events[2] == json{{"type", "DELETE"}, {"kv", {{"key", b64("w/a")}, {"mod_revision", "6"}}}});
     s.server.stop();  // ends the stream, so the reader thread returns
   }
 }
 
 TEST_CASE("a watch from a compacted revision is created and then canceled with compact_revision", "[unit][store][server]") {
   ServedStore s;
-  for (const char* v : {"1", "2", "3"}) s.post("/v3/kv/put", json{{"key", b64("c")}, {"value", b64(v)}});
-  s.post("/v3/kv/compaction", json{{"revision", "3"}});
+  for (const char* v : {"1", "2", "3"}) s.post("/v3/kv/put", json{{"key", b64("c")}, {"value", b64(v)}});  // 2-4
+  s.post("/v3/kv/compaction", json{{"revision", "4"}});
   {
-    WatchStream stream(s.port, json{{"create_request", {{"key", b64("c")}, {"start_revision", "1"}}}});
+    WatchStream stream(s.port, json{{"create_request", {{"key", b64("c")}, {"start_revision", "2"}}}});
     std::vector<json> lines = stream.wait_lines(2);
     INFO("stream: " << json(lines).dump());
     REQUIRE(lines.size() == 2);
     CHECK(lines[0]["result"]["created"] == true);
     CHECK(lines[1]["result"]["canceled"] == true);
-    CHECK(lines[1]["result"]["compact_revision"] == "3");
+    CHECK(lines[1]["result"]["compact_revision"] == "4");
     s.server.stop();
   }
 }

@@ -44,22 +44,22 @@ void check_gapless(const std::vector<Event>& events, int64_t first, int64_t last
 
 TEST_CASE("a watcher from the past stays unsynced until sync_watchers catches it up", "[unit][store]") {
   EmbeddedStore f;
-  put(f.store, "a", "1");
-  put(f.store, "a", "2");
-  auto w = watch(f.store, key("a", 1));
+  put(f.store, "a", "1");  // 2
+  put(f.store, "a", "2");  // 3
+  auto w = watch(f.store, key("a", 2));
   CHECK(f.store.watcher_counts().unsynced == 1);
   CHECK_FALSE(w->next(milliseconds(0)));
-  put(f.store, "a", "3");  // while unsynced: not pushed, but not lost either
+  put(f.store, "a", "3");  // 4, while unsynced: not pushed, but not lost either
   CHECK(f.store.sync_watchers() == 0);
   CHECK(f.store.watcher_counts().synced == 1);
   std::optional<WatchResponse> r = w->next(milliseconds(0));
   REQUIRE(r);
-  CHECK(describe(r->events) == "PUT a=1 @1, PUT a=2 @2, PUT a=3 @3");
-  CHECK(r->header.revision == 3);
+  CHECK(describe(r->events) == "PUT a=1 @2, PUT a=2 @3, PUT a=3 @4");
+  CHECK(r->header.revision == 4);
   put(f.store, "a", "4");  // synced now: pushed by the write itself, no step needed
   r = w->next(milliseconds(0));
   REQUIRE(r);
-  CHECK(describe(r->events) == "PUT a=4 @4");
+  CHECK(describe(r->events) == "PUT a=4 @5");
 }
 
 TEST_CASE("a slow watcher does not block writers and later receives every event in order",
@@ -76,7 +76,7 @@ TEST_CASE("a slow watcher does not block writers and later receives every event 
   REQUIRE(writer.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   CHECK(writer.get() == 50);
   CHECK(store.watcher_counts().victims == 1);
-  CHECK(store.current_revision() == 50);
+  CHECK(store.current_revision() == 51);  // the 50 puts after revision 1
 
   std::vector<Event> events;
   for (int round = 0; round < 100 && events.size() < 50; round++) {
@@ -88,7 +88,7 @@ TEST_CASE("a slow watcher does not block writers and later receives every event 
     }
     store.sync_watchers();
   }
-  check_gapless(events, 1, 50);
+  check_gapless(events, 2, 51);
   CHECK(store.watcher_counts().synced == 1);
 }
 
@@ -96,16 +96,16 @@ TEST_CASE("a slow watcher whose history is compacted meanwhile is told so and ca
   FakeClock clock;
   WatchableStore store(stepped(clock, 1));
   auto w = watch(store, key("k"));
-  for (int i = 1; i <= 5; i++) put(store, "k", std::to_string(i));
-  REQUIRE(store.compact(4).ok());
+  for (int i = 1; i <= 5; i++) put(store, "k", std::to_string(i));  // k=i @i+1
+  REQUIRE(store.compact(5).ok());
   std::optional<WatchResponse> r = w->next(milliseconds(0));
   REQUIRE(r);
-  CHECK(describe(r->events) == "PUT k=1 @1");  // what fit before it fell behind
+  CHECK(describe(r->events) == "PUT k=1 @2");  // what fit before it fell behind
   store.sync_watchers();
   r = w->next(milliseconds(0));
   REQUIRE(r);
   CHECK(r->canceled);
-  CHECK(r->compact_revision == 4);
+  CHECK(r->compact_revision == 5);
   CHECK(store.watcher_counts().victims + store.watcher_counts().unsynced + store.watcher_counts().synced == 0);
 }
 
@@ -141,12 +141,12 @@ TEST_CASE("concurrent writers produce gapless revisions that a watcher sees in o
   }
   for (std::thread& t : writers) t.join();
   CHECK(done == kWriters);
-  CHECK(store.current_revision() == kWriters * kPuts);
+  CHECK(store.current_revision() == 1 + kWriters * kPuts);
   for (const std::vector<int64_t>& mine : revs) {
     REQUIRE(mine.size() == kPuts);
     CHECK(std::is_sorted(mine.begin(), mine.end()));
   }
-  check_gapless(events, 1, kWriters * kPuts);
+  check_gapless(events, 2, 1 + kWriters * kPuts);
 }
 
 TEST_CASE("progress notifications tell synced watchers the revision reached", "[unit][store]") {
@@ -155,18 +155,18 @@ TEST_CASE("progress notifications tell synced watchers the revision reached", "[
   with.progress_notify = true;
   auto w = watch(f.store, with);
   auto quiet = watch(f.store, key("a"));
-  put(f.store, "b", "1");  // another key: no event for them, but the revision moves
-  put(f.store, "b", "2");
+  put(f.store, "b", "1");  // 2: another key, no event for them, but the revision moves
+  put(f.store, "b", "2");  // 3
   SECTION("a synced watcher that asked gets the current revision") {
     f.store.send_progress();
     std::optional<WatchResponse> r = w->next(milliseconds(0));
     REQUIRE(r);
     CHECK(r->is_progress_notify());
-    CHECK(r->header.revision == 2);
+    CHECK(r->header.revision == 3);
     CHECK_FALSE(quiet->next(milliseconds(0)));
   }
   SECTION("an unsynced watcher gets none: it has not seen everything up to now") {
-    WatchRequest behind = key("b", 1);
+    WatchRequest behind = key("b", 2);
     behind.progress_notify = true;
     auto u = watch(f.store, behind);
     f.store.send_progress();
@@ -177,8 +177,8 @@ TEST_CASE("progress notifications tell synced watchers the revision reached", "[
 TEST_CASE("destroying a watcher handle cancels its watch", "[unit][store]") {
   EmbeddedStore f;
   auto synced = watch(f.store, key("a"));
-  put(f.store, "a", "1");
-  auto unsynced = watch(f.store, key("a", 1));
+  put(f.store, "a", "1");  // 2
+  auto unsynced = watch(f.store, key("a", 2));
   CHECK(f.store.watcher_counts().synced == 1);
   CHECK(f.store.watcher_counts().unsynced == 1);
   synced.reset();
@@ -206,21 +206,21 @@ TEST_CASE("the background loop catches watchers up and expires leases by itself"
   o.sync_interval = milliseconds(10);
   o.lease_interval = milliseconds(10);
   WatchableStore store(o);
-  put(store, "a", "1");
+  put(store, "a", "1");  // 2
   SECTION("a watcher from the past") {
-    auto w = watch(store, key("a", 1));
+    auto w = watch(store, key("a", 2));
     std::optional<WatchResponse> r = w->next(std::chrono::seconds(5));
     REQUIRE(r);
-    CHECK(describe(r->events) == "PUT a=1 @1");
+    CHECK(describe(r->events) == "PUT a=1 @2");
   }
   SECTION("an expired lease") {
     Result<LeaseGrantResponse> lease = store.lease_grant({5, 0});
     REQUIRE(lease.ok());
-    put(store, "l", "1", lease.value().id);
+    put(store, "l", "1", lease.value().id);  // 3
     auto w = watch(store, key("l"));
     clock.advance(std::chrono::seconds(5));
     std::optional<WatchResponse> r = w->next(std::chrono::seconds(5));
     REQUIRE(r);
-    CHECK(describe(r->events) == "DELETE l @3");
+    CHECK(describe(r->events) == "DELETE l @4");
   }
 }

@@ -1,0 +1,1 @@
+../../../../cluster/store/key_index.cpp

@@ -1,0 +1,1 @@
+../../../../cluster/store/mvcc_store.cpp

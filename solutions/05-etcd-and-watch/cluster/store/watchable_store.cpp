@@ -1,0 +1,1 @@
+../../../../cluster/store/watchable_store.cpp
