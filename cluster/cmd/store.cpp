@@ -1,6 +1,7 @@
-// `kubepp store [--listen-client-urls URL] [--data-dir DIR] [--snapshot-count N]` — the store as a server, with
-// etcd's flag names, speaking etcd 3.4's v3 JSON gateway (cluster/store/server/), until
-// SIGTERM or SIGINT. Prints the address it serves on (useful with port 0).
+// `kubepp store [--listen-client-urls URL] [--data-dir DIR] [--snapshot-count N]
+// [--gateway-threads N]` — the store as a server, with etcd's flag names where etcd has
+// them, speaking etcd 3.4's v3 JSON gateway (cluster/store/server/), until SIGTERM or
+// SIGINT. Prints the address it serves on (useful with port 0).
 #include <pthread.h>
 #include <signal.h>
 
@@ -20,7 +21,9 @@ int store_main(const cli::GlobalOptions&, const std::vector<std::string>& args) 
   std::string listen = "http://127.0.0.1:2379";
   std::string data_dir;
   std::string snapshot_count = "100000";
-  cli::FlagSet flags("kubepp store [--listen-client-urls http://HOST:PORT] [--data-dir DIR] [--snapshot-count N]");
+  std::string gateway_threads = "64";
+  cli::FlagSet flags(
+      "kubepp store [--listen-client-urls http://HOST:PORT] [--data-dir DIR] [--snapshot-count N] [--gateway-threads N]");
   flags.add_string("listen-client-urls", &listen,
                    "serve etcd's v3 JSON gateway at this URL (default http://127.0.0.1:2379; port 0: a free port)");
   flags.add_string("data-dir", &data_dir,
@@ -28,6 +31,8 @@ int store_main(const cli::GlobalOptions&, const std::vector<std::string>& args) 
                    "without it the store lives in memory");
   flags.add_string("snapshot-count", &snapshot_count,
                    "with --data-dir: write a snapshot and drop the log it covers after N writes (default 100000)");
+  flags.add_string("gateway-threads", &gateway_threads,
+                   "connections served at once, each open watch stream holding one (default 64)");
   Result<std::vector<std::string>> rest = flags.parse(args);
   if (flags.help_requested()) {
     std::cout << flags.help();
@@ -37,10 +42,15 @@ int store_main(const cli::GlobalOptions&, const std::vector<std::string>& args) 
     std::cerr << "kubepp store: " << (rest ? "unexpected argument `" + rest.value()[0] + "`" : rest.error().message) << "\n";
     return 2;
   }
-  int64_t snapshots_every = 0;
-  if (auto [end, ec] = std::from_chars(snapshot_count.data(), snapshot_count.data() + snapshot_count.size(), snapshots_every);
-      ec != std::errc() || end != snapshot_count.data() + snapshot_count.size() || snapshots_every < 1) {
-    std::cerr << "kubepp store: --snapshot-count `" << snapshot_count << "`: want a number of writes, 1 or more\n";
+  // A count flag: a whole number, 1 or more.
+  auto count = [](const std::string& flag, const std::string& text, int64_t& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec == std::errc() && end == text.data() + text.size() && out >= 1) return true;
+    std::cerr << "kubepp store: --" << flag << " `" << text << "`: want a whole number, 1 or more\n";
+    return false;
+  };
+  int64_t snapshots_every = 0, threads = 0;
+  if (!count("snapshot-count", snapshot_count, snapshots_every) || !count("gateway-threads", gateway_threads, threads)) {
     return 2;
   }
   Result<store::gateway::HttpUrl> url = store::gateway::parse_http_url(listen, /*allow_port_zero=*/true);
@@ -74,7 +84,9 @@ int store_main(const cli::GlobalOptions&, const std::vector<std::string>& args) 
     }
     kv = std::move(durable.value());
   }
-  store::GatewayServer server(*kv);
+  store::GatewayServer::Options server_options;
+  server_options.threads = static_cast<size_t>(threads);
+  store::GatewayServer server(*kv, server_options);
   Result<int> port = server.start(url.value().host, url.value().port);
   if (!port) {
     std::cerr << "kubepp store: " << port.error().message << "\n";

@@ -7,25 +7,25 @@
 
 namespace kubepp::store {
 
-// The owner's end of a watch: reads the buffer; destroying it cancels the watch.
+// The owner's end of a watch, holding the watcher itself: reads the buffer; destroying it
+// cancels the watch. A closed buffer means the store already let go of the watcher
+// (compacted, canceled, or the store is gone): nothing to cancel.
 class WatchableStore::Handle final : public Watcher {
  public:
-  Handle(WatchableStore* store, int64_t id, std::shared_ptr<WatchBuffer> buffer)
-      : store_(store), id_(id), buffer_(std::move(buffer)) {}
-  // A closed buffer means the store already let go of the watcher (compacted, or the
-  // store is gone): nothing to cancel.
+  Handle(WatchableStore* store, int64_t id, const WatchRequest& req, size_t buffer)
+      : store_(store), record_(id, req, buffer) {}
   ~Handle() override {
-    if (!buffer_->closed()) store_->cancel(id_);
+    if (!record_.buffer.closed()) store_->cancel(record_.id);
   }
-  int64_t id() const override { return id_; }
+  int64_t id() const override { return record_.id; }
   std::optional<WatchResponse> next(std::chrono::milliseconds timeout) override {
-    return buffer_->pop(timeout);
+    return record_.buffer.pop(timeout);
   }
+  WatcherRecord& record() { return record_; }
 
  private:
   WatchableStore* store_;
-  int64_t id_;
-  std::shared_ptr<WatchBuffer> buffer_;
+  WatcherRecord record_;
 };
 
 WatchableStore::WatchableStore() : WatchableStore(Options{}) {}
@@ -49,7 +49,7 @@ WatchableStore::~WatchableStore() {
   }
   // Handles that outlive the store find their buffer closed and leave the store alone.
   std::lock_guard lock(mu_);
-  for (auto& [id, w] : watchers_) w->buffer->close(std::nullopt);
+  for (auto& [id, w] : watchers_) w->buffer.close(std::nullopt);
 }
 
 Result<std::unique_ptr<Watcher>> WatchableStore::watch(const WatchRequest& req) {
@@ -63,19 +63,17 @@ Result<std::unique_ptr<Watcher>> WatchableStore::watch(const WatchRequest& req) 
 
   MvccStore::ReadTxn txn = kv_.read();  // no write commits while the watcher joins a group
   std::lock_guard lock(mu_);
-  auto w = std::make_unique<WatcherRecord>();
-  w->id = next_watch_id_++;
-  w->req = req;
-  w->req.key = key;
-  w->buffer = std::make_shared<WatchBuffer>(opts_.watch_buffer);
+  WatchRequest r = req;
+  r.key = key;
+  auto handle = std::make_unique<Handle>(this, next_watch_id_++, r, opts_.watch_buffer);
+  WatcherRecord* w = &handle->record();
   int64_t current = txn.revision();
   bool past = req.start_revision != 0 && req.start_revision <= current;
   // From now (0), or from the future (which is accepted and waits, as in etcd): synced.
   // From the past: unsynced, until sync_watchers replays history.
   w->next_rev = req.start_revision == 0 ? current + 1 : req.start_revision;
-  (past ? unsynced_ : synced_).add(w.get());
-  auto handle = std::make_unique<Handle>(this, w->id, w->buffer);
-  watchers_[w->id] = std::move(w);
+  (past ? unsynced_ : synced_).add(w);
+  watchers_[w->id] = w;
   if (past) kick();
   return std::unique_ptr<Watcher>(std::move(handle));
 }
@@ -84,12 +82,12 @@ void WatchableStore::cancel(int64_t id) {
   std::lock_guard lock(mu_);
   auto it = watchers_.find(id);
   if (it == watchers_.end()) return;
-  WatcherRecord* w = it->second.get();
+  WatcherRecord* w = it->second;
   synced_.remove(w);
   unsynced_.remove(w);
   victims_.remove(w);
-  w->buffer->close(std::nullopt);
   watchers_.erase(it);
+  w->buffer.close(std::nullopt);  // the last touch: the handle may go from here on
 }
 
 // Called by MvccStore with each committed write, under its write lock.
@@ -107,7 +105,7 @@ void WatchableStore::notify(int64_t revision, const std::vector<Event>& events) 
   for (auto& [w, resp] : batches) {
     resp.header.revision = revision;
     resp.watch_id = w->id;
-    if (w->buffer->try_push(std::move(resp))) {
+    if (w->buffer.try_push(std::move(resp))) {
       w->next_rev = revision + 1;
     } else {  // a slow owner: never wait for it; history will fill the gap
       w->next_rev = revision;
@@ -121,7 +119,7 @@ size_t WatchableStore::sync_watchers() {
   MvccStore::ReadTxn txn = kv_.read();  // no write commits until every watcher is placed
   std::lock_guard lock(mu_);
   for (WatcherRecord* w : victims_.list()) {
-    if (!w->buffer->has_room()) continue;
+    if (!w->buffer.has_room()) continue;
     victims_.remove(w);
     unsynced_.add(w);
   }
@@ -139,9 +137,9 @@ size_t WatchableStore::sync_watchers() {
       last.compact_revision = compacted;
       last.canceled = true;
       last.cancel_reason = kErrCompacted;
-      w->buffer->close(std::move(last));
       unsynced_.remove(w);
       watchers_.erase(w->id);
+      w->buffer.close(std::move(last));  // the last touch: the handle may go from here on
       continue;
     }
     from = std::min(from, w->next_rev);
@@ -181,7 +179,7 @@ bool WatchableStore::catch_up_locked(WatcherRecord* w, const std::vector<Event>&
     if (resp.events.empty()) break;
     resp.header.revision = current;
     resp.watch_id = w->id;
-    if (!w->buffer->try_push(std::move(resp))) {
+    if (!w->buffer.try_push(std::move(resp))) {
       unsynced_.remove(w);
       victims_.add(w);
       return false;
@@ -201,7 +199,7 @@ void WatchableStore::send_progress() {
     WatchResponse resp;
     resp.header.revision = txn.revision();
     resp.watch_id = w->id;
-    w->buffer->try_push(std::move(resp));
+    w->buffer.try_push(std::move(resp));
   }
 }
 

@@ -31,6 +31,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "cluster/store/clock.h"
 #include "cluster/store/mvcc_store.h"
@@ -115,7 +116,7 @@ class WatchableStore final : public Store {
 
   mutable std::mutex mu_;
   int64_t next_watch_id_ = 1;                                     // guarded by mu_
-  std::map<int64_t, std::unique_ptr<WatcherRecord>> watchers_;    // guarded by mu_
+  std::unordered_map<int64_t, WatcherRecord*> watchers_;          // guarded by mu_; owned by the handles
   WatcherGroup synced_;                                           // guarded by mu_
   WatcherGroup unsynced_;                                         // guarded by mu_
   WatcherGroup victims_;                                          // guarded by mu_

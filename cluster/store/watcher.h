@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "cluster/store/kv.h"
@@ -28,8 +29,7 @@
 namespace kubepp::store {
 
 /// A bounded queue of WatchResponses with one producer side that never blocks and one
-/// consumer that waits with a timeout. Thread-safe. Shared (shared_ptr) by the store and
-/// the owner's Watcher handle, so either may go first.
+/// consumer that waits with a timeout. Thread-safe.
 ///
 /// Small on purpose (a store may hold 100,000 of them): the lock and the condition
 /// variable are not the buffer's own but one of a fixed set of stripes, chosen by the
@@ -71,13 +71,19 @@ class WatchBuffer {
   std::vector<WatchResponse> items_;   // guarded by the stripe
 };
 
-/// One watcher's state inside WatchableStore (etcd: watcher). Fields other than the
-/// buffer are guarded by WatchableStore::mu_.
+/// One watcher's state inside WatchableStore (etcd: watcher). It lives inside the owner's
+/// Watcher handle (one allocation per watch), so the store holds it by pointer and lets
+/// go of it — out of every group and map — before it closes the buffer: a handle that
+/// finds its buffer closed may be destroyed at once. Fields other than the buffer are
+/// guarded by WatchableStore::mu_.
 struct WatcherRecord {
-  int64_t id = 0;
-  WatchRequest req;
+  WatcherRecord(int64_t id_, WatchRequest req_, size_t buffer_capacity)
+      : id(id_), req(std::move(req_)), buffer(buffer_capacity) {}
+
+  const int64_t id;
+  const WatchRequest req;
   int64_t next_rev = 0;  // the first revision not yet delivered (etcd: minRev)
-  std::shared_ptr<WatchBuffer> buffer;
+  WatchBuffer buffer;
   const class WatcherGroup* group = nullptr;  // the group it is in (WatcherGroup::add)
 
   bool matches(const std::string& key) const { return in_range(key, req.key, req.range_end); }

@@ -84,6 +84,7 @@ class StoreProcess {
   bool wait_for_exit(std::chrono::milliseconds timeout);
   /// As ChildProcess::exit_status.
   std::string exit_status() const { return process_->exit_status(); }
+  pid_t pid() const { return process_->pid(); }
   /// Stops the process now (ChildProcess::stop); the directory stays until destruction.
   void stop() { process_->stop(); }
 

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <limits>
 #include <thread>
 
 #include "cluster/store/server/gateway_json.h"
@@ -186,6 +187,10 @@ Result<int> GatewayServer::start(const std::string& host, int port) {
   Impl& m = *impl_;
   if (m.loop.joinable()) return Error{ErrorCode::Invalid, "the gateway server is already started"};
   m.http.set_tcp_nodelay(true);  // without it each response waits for a delayed ACK (~40 ms)
+  // httplib closes a keep-alive connection after 5 requests by default; a client that
+  // reuses it at that moment loses its request ("no answer"). Go's server, and so etcd,
+  // keeps it as long as the client does.
+  m.http.set_keep_alive_max_count(std::numeric_limits<int>::max());
   // httplib's default adds SO_REUSEPORT, with which a second server would silently share
   // the port; SO_REUSEADDR alone lets a restart rebind at once and refuses a live twin.
   m.http.set_socket_options([](socket_t sock) {
