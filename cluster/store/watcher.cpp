@@ -7,9 +7,12 @@
 
 namespace kubepp::store {
 
+// 1,024 stripes (90 KiB in all): with a thousand watch streams waiting at once, a push
+// still wakes about one waiter besides its own.
 WatchBuffer::Stripe& WatchBuffer::stripe() const {
-  static Stripe stripes[64];
-  return stripes[(reinterpret_cast<uintptr_t>(this) >> 4) % 64];
+  constexpr size_t kStripes = 1024;
+  static Stripe stripes[kStripes];
+  return stripes[(reinterpret_cast<uintptr_t>(this) >> 4) % kStripes];
 }
 
 bool WatchBuffer::try_push(WatchResponse&& resp) {

@@ -193,9 +193,11 @@ Result<int> GatewayServer::start(const std::string& host, int port) {
   m.http.set_keep_alive_max_count(std::numeric_limits<int>::max());
   // httplib's default adds SO_REUSEPORT, with which a second server would silently share
   // the port; SO_REUSEADDR alone lets a restart rebind at once and refuses a live twin.
-  m.http.set_socket_options([](socket_t sock) {
+  int listener = -1;
+  m.http.set_socket_options([&listener](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listener = sock;
   });
   const size_t threads = m.opts.threads;
   m.http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -215,6 +217,10 @@ Result<int> GatewayServer::start(const std::string& host, int port) {
   if (bound <= 0) {
     return sys_error("listen", host + ":" + std::to_string(port), errno ? errno : EADDRNOTAVAIL);
   }
+  // httplib listens with a backlog of 5 (a compile-time setting of the shared library):
+  // 64 clients connecting at once overflow it, and the dropped SYNs come back a second
+  // later. listen(2) again on the bound socket raises it, as Go's server's is.
+  if (listener >= 0) ::listen(listener, SOMAXCONN);
   m.port = bound;
   m.loop = std::thread([&m] {
     m.http.listen_after_bind();
