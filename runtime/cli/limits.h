@@ -1,8 +1,9 @@
 // limits.h — the resource flags of `kubepp run`: --memory 64Mi, --cpus 0.5, --pids 64.
 //
-// Until the object model's quantity parser (cluster/api, chapter 03) takes over, this
-// reads the forms the flags need: bytes with a binary (Ki Mi Gi Ti) or decimal
-// (k M G T) suffix, and CPUs as cores ("0.5", "2") or millicores ("500m").
+// The flags are Kubernetes quantities, read by the object model's parser
+// (cluster/api/quantity.h) and then narrowed to the forms a flag takes: bytes with a
+// binary (Ki Mi Gi Ti) or decimal (k M G T) suffix or an exponent (1e9), and CPUs as cores
+// ("0.5", "2") or millicores ("500m"). Values are exact: "1.5Gi" is 1610612736 bytes.
 #pragma once
 
 #include <cstdint>

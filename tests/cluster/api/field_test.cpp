@@ -25,5 +25,6 @@ TEST_CASE("field errors print as upstream's field.Error", "[unit][api][field]") 
   CHECK(too_long(Path("metadata").child("annotations"), "", 262144).str() ==
         "metadata.annotations: Too long: must have at most 262144 bytes");
   CHECK(quoted("a\"b\\c\n") == "\"a\\\"b\\\\c\\n\"");
+  CHECK(quoted("x\vy\x01") == "\"x\\vy\\x01\"");  // as Go's %q
   CHECK(to_string({required(Path("a")), required(Path("b"))}) == "a: Required value\nb: Required value");
 }
