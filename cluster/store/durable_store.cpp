@@ -61,20 +61,16 @@ Result<std::unique_ptr<DurableStore>> DurableStore::open(Options opts) {
                                                });
   if (!wal) return wal.error();
   s->wal_ = std::move(wal).value();
-  if (s->opts_.store.background) s->loop_ = std::thread([p = s.get()] { p->run(); });
+  if (const WatchableStore::Options& o = s->opts_.store; o.background) {
+    DurableStore* p = s.get();  // lease expiry goes through the log: DurableStore's own step
+    s->loop_ = std::make_unique<BackgroundLoop>(
+        BackgroundLoop::Cadence{o.sync_interval, o.lease_interval, o.progress_interval},
+        BackgroundLoop::Steps{[p] { p->sync_watchers(); }, [p] { p->expire_leases(); }, [p] { p->send_progress(); }});
+  }
   return s;
 }
 
-DurableStore::~DurableStore() {
-  if (loop_.joinable()) {
-    {
-      std::lock_guard lock(loop_mu_);
-      stopping_ = true;
-    }
-    loop_cv_.notify_all();
-    loop_.join();
-  }
-}
+DurableStore::~DurableStore() { loop_.reset(); }  // no step runs from here on
 
 // Applies one recovered request. Its result is the one the client got (or would have):
 // replay is deterministic, so a request that failed then fails again, writing nothing.
@@ -220,13 +216,7 @@ Status DurableStore::snapshot_now() {
 
 Result<std::unique_ptr<Watcher>> DurableStore::watch(const WatchRequest& req) {
   Result<std::unique_ptr<Watcher>> w = store_->watch(req);
-  if (w && req.start_revision != 0 && loop_.joinable()) {
-    {
-      std::lock_guard lock(loop_mu_);
-      kicked_ = true;
-    }
-    loop_cv_.notify_all();
-  }
+  if (w && req.start_revision != 0 && loop_) loop_->kick();
   return w;
 }
 
@@ -236,32 +226,6 @@ size_t DurableStore::expire_leases() {
     if (lease_revoke(id).ok()) revoked++;
   }
   return revoked;
-}
-
-// The background steps, as WatchableStore::run, with lease expiry through the log.
-void DurableStore::run() {
-  using std::chrono::steady_clock;
-  const WatchableStore::Options& o = opts_.store;
-  steady_clock::time_point next_lease = steady_clock::now() + o.lease_interval;
-  steady_clock::time_point next_progress = steady_clock::now() + o.progress_interval;
-  std::unique_lock lock(loop_mu_);
-  while (!stopping_) {
-    loop_cv_.wait_for(lock, o.sync_interval, [&] { return stopping_ || kicked_; });
-    if (stopping_) break;
-    kicked_ = false;
-    lock.unlock();
-    sync_watchers();
-    steady_clock::time_point now = steady_clock::now();
-    if (now >= next_lease) {
-      expire_leases();
-      next_lease = now + o.lease_interval;
-    }
-    if (now >= next_progress) {
-      send_progress();
-      next_progress = now + o.progress_interval;
-    }
-    lock.lock();
-  }
 }
 
 }  // namespace kubepp::store

@@ -34,9 +34,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "cluster/store/background_loop.h"
 #include "cluster/store/file_layer.h"
 #include "cluster/store/store.h"
 #include "cluster/store/wal.h"
@@ -98,7 +98,6 @@ class DurableStore final : public Store {
   Status replay(uint8_t type, std::string_view payload);
   Status commit(const WriteRecord& record, const std::function<void()>& apply);
   Status snapshot();
-  void run();
 
   const Options opts_;
   FileSystem& fs_;
@@ -114,11 +113,7 @@ class DurableStore final : public Store {
   bool leading_ = false;          // guarded by mu_: a leader is writing a batch
   std::optional<Error> failed_;   // guarded by mu_: the WAL write that failed
 
-  std::mutex loop_mu_;
-  std::condition_variable loop_cv_;
-  bool stopping_ = false;  // guarded by loop_mu_
-  bool kicked_ = false;    // guarded by loop_mu_: a watcher is waiting to catch up
-  std::thread loop_;
+  std::unique_ptr<BackgroundLoop> loop_;  // the background steps, when Options::store.background; last
 };
 
 }  // namespace kubepp::store

@@ -26,13 +26,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
+#include "cluster/store/background_loop.h"
 #include "cluster/store/clock.h"
 #include "cluster/store/mvcc_store.h"
 #include "cluster/store/store.h"
@@ -108,7 +106,6 @@ class WatchableStore final : public Store {
   bool catch_up_locked(WatcherRecord* w, const std::vector<Event>& history, int64_t current);
   void cancel(int64_t id);
   void kick();
-  void run();
 
   std::unique_ptr<Clock> own_clock_;  // when Options::clock is null
   const Options opts_;
@@ -121,11 +118,7 @@ class WatchableStore final : public Store {
   WatcherGroup unsynced_;                                         // guarded by mu_
   WatcherGroup victims_;                                          // guarded by mu_
 
-  std::mutex loop_mu_;
-  std::condition_variable loop_cv_;
-  bool kicked_ = false;    // guarded by loop_mu_: a watcher is waiting to catch up
-  bool stopping_ = false;  // guarded by loop_mu_
-  std::thread loop_;       // the background steps, when Options::background
+  std::unique_ptr<BackgroundLoop> loop_;  // the background steps, when Options::background; last
 };
 
 }  // namespace kubepp::store

@@ -37,18 +37,15 @@ WatchableStore::WatchableStore(Options opts)
       opts_(opts),
       kv_(opts.clock != nullptr ? *opts.clock : *own_clock_,
           [this](int64_t rev, const std::vector<Event>& events) { notify(rev, events); }) {
-  if (opts_.background) loop_ = std::thread([this] { run(); });
+  if (opts_.background) {
+    loop_ = std::make_unique<BackgroundLoop>(
+        BackgroundLoop::Cadence{opts_.sync_interval, opts_.lease_interval, opts_.progress_interval},
+        BackgroundLoop::Steps{[this] { sync_watchers(); }, [this] { expire_leases(); }, [this] { send_progress(); }});
+  }
 }
 
 WatchableStore::~WatchableStore() {
-  if (loop_.joinable()) {
-    {
-      std::lock_guard lock(loop_mu_);
-      stopping_ = true;
-    }
-    loop_cv_.notify_all();
-    loop_.join();
-  }
+  loop_.reset();  // no step runs from here on
   // Handles that outlive the store find their buffer closed and leave the store alone.
   std::lock_guard lock(mu_);
   for (auto& [id, w] : watchers_) w->buffer.close(std::nullopt);
@@ -189,36 +186,7 @@ WatchableStore::WatcherCounts WatchableStore::watcher_counts() const {
 }
 
 void WatchableStore::kick() {
-  {
-    std::lock_guard lock(loop_mu_);
-    kicked_ = true;
-  }
-  loop_cv_.notify_one();
-}
-
-// The background steps. Their cadence is wall time; lease deadlines use the Clock.
-void WatchableStore::run() {
-  using std::chrono::steady_clock;
-  steady_clock::time_point next_lease = steady_clock::now() + opts_.lease_interval;
-  steady_clock::time_point next_progress = steady_clock::now() + opts_.progress_interval;
-  std::unique_lock lock(loop_mu_);
-  while (!stopping_) {
-    loop_cv_.wait_for(lock, opts_.sync_interval, [&] { return stopping_ || kicked_; });
-    if (stopping_) break;
-    kicked_ = false;
-    lock.unlock();
-    sync_watchers();
-    steady_clock::time_point now = steady_clock::now();
-    if (now >= next_lease) {
-      expire_leases();
-      next_lease = now + opts_.lease_interval;
-    }
-    if (now >= next_progress) {
-      send_progress();
-      next_progress = now + opts_.progress_interval;
-    }
-    lock.lock();
-  }
+  if (loop_) loop_->kick();
 }
 
 }  // namespace kubepp::store
