@@ -78,7 +78,7 @@ class FieldSelector {
 /// Parses the grammar above (fields.ParseSelector). Errors, with ErrorCode::Invalid, as
 /// upstream words them:
 ///   invalid selector: 'a'; can't understand 'a'
-///   invalid field selector: invalid escape sequence: \x
+///   invalid field selector: invalid escape sequence: `\x`
 ///   invalid field selector: unescaped character in value: 61     (the code of '=')
 Result<FieldSelector> parse_field_selector(std::string_view text);
 
