@@ -47,7 +47,8 @@ class GatewayServer {
   /// port bound. Unavailable when the address cannot be bound; Invalid when started twice.
   Result<int> start(const std::string& host, int port);
 
-  /// Ends open watch streams, stops accepting and joins the server's threads. Idempotent.
+  /// Ends open watch streams, stops accepting and joins the server's threads (within about
+  /// a second: an idle keep-alive connection holds its thread that long). Idempotent.
   void stop();
 
   /// The port bound by start(), 0 before.
