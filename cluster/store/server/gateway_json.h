@@ -25,6 +25,7 @@
 #include <string_view>
 
 #include "cluster/store/kv.h"
+#include "runtime/base/base64.h"
 #include "runtime/base/result.h"
 
 namespace kubepp::store::gateway {
@@ -45,11 +46,6 @@ struct HttpUrl {
 /// Invalid, saying what is wrong (without naming the URL: the caller knows which flag it
 /// came from), for anything else, https:// included; port 0 only when `allow_port_zero`.
 Result<HttpUrl> parse_http_url(const std::string& url, bool allow_port_zero);
-
-/// Standard base64 with padding (Go's base64.StdEncoding, which protojson uses).
-std::string base64_encode(std::string_view bytes);
-/// Invalid names the first bad byte, as Go does ("illegal base64 data at input byte 3").
-Result<std::string> base64_decode(std::string_view text);
 
 // --- the server's side ---------------------------------------------------------------
 

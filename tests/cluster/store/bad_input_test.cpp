@@ -15,7 +15,7 @@
 #include "tests/support/store_processes.h"
 
 using json = nlohmann::json;
-using kubepp::store::gateway::base64_encode;
+using kubepp::base64_encode;
 using kubepp::testing::StoreProcess;
 
 namespace {

@@ -20,7 +20,7 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string b64(const std::string& s) { return gateway::base64_encode(s); }
+std::string b64(const std::string& s) { return kubepp::base64_encode(s); }
 
 // The embedded store behind a GatewayServer on 127.0.0.1:0; the background loop runs
 // (watchers catch up by themselves), leases use a fake clock that never moves.
@@ -115,11 +115,11 @@ TEST_CASE("base64 follows Go's StdEncoding", "[unit][store][server]") {
   CHECK(b64("fo") == "Zm8=");
   CHECK(b64("f") == "Zg==");
   CHECK(b64(std::string("\0\xff", 2)) == "AP8=");
-  CHECK(gateway::base64_decode("Zm8=").value() == "fo");
-  CHECK(gateway::base64_decode("AP8=").value() == std::string("\0\xff", 2));
-  CHECK_FALSE(gateway::base64_decode("Zm9"));
-  CHECK_FALSE(gateway::base64_decode("Zm=v"));
-  CHECK_FALSE(gateway::base64_decode("Zm9v!A=="));
+  CHECK(kubepp::base64_decode("Zm8=").value() == "fo");
+  CHECK(kubepp::base64_decode("AP8=").value() == std::string("\0\xff", 2));
+  CHECK_FALSE(kubepp::base64_decode("Zm9"));
+  CHECK_FALSE(kubepp::base64_decode("Zm=v"));
+  CHECK_FALSE(kubepp::base64_decode("Zm9v!A=="));
 }
 
 TEST_CASE("put then range round-trips base64 keys and values with etcd's header", "[unit][store][server]") {
@@ -147,7 +147,7 @@ TEST_CASE("put then range round-trips base64 keys and values with etcd's header"
     CHECK(s.post("/v3/kv/put", json{{"key", b64(key)}, {"value", b64(value)}}).status == 200);
     ServedStore::Reply bin = s.post("/v3/kv/range", json{{"key", b64(key)}});
     REQUIRE(bin.doc["kvs"].size() == 1);
-    CHECK(gateway::base64_decode(bin.doc["kvs"][0]["value"].get<std::string>()).value() == value);
+    CHECK(kubepp::base64_decode(bin.doc["kvs"][0]["value"].get<std::string>()).value() == value);
   }
   SECTION("prev_kv returns the replaced version") {
     ServedStore::Reply again = s.post("/v3/kv/put", json{{"key", "Zm9v"}, {"value", b64("baz")}, {"prev_kv", true}});
