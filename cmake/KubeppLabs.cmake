@@ -14,8 +14,16 @@
 #   kubepp_component(NAME SOURCES f.cpp… [LIBS lib…])   a library of runtime/ or cluster/
 #   kubepp_link(TARGET [LAB NN VARIANT starter|student]) links every component into TARGET,
 #                                                        with lab NN's files in the variant
+#
+# In the student edition (labs/export) the reference itself is stubbed, so a student link
+# takes every other lab's files from the student's own labs/MM-*/ too: lab 04's parser
+# checks keys with lab 03's functions, and must find the student's, not stubs.
 
 set(KUBEPP_LABGEN ${CMAKE_SOURCE_DIR}/labs/tools/labgen.py)
+set(KUBEPP_STUDENT_EDITION FALSE)
+if(EXISTS ${CMAKE_SOURCE_DIR}/.student-edition)
+  set(KUBEPP_STUDENT_EDITION TRUE)
+endif()
 
 # The lab numbers and directories (labs/NN-topic), read once at configure time.
 function(kubepp_lab_dir nn out)
@@ -92,22 +100,56 @@ function(kubepp_lab_files nn out)
   set(${out} ${files} PARENT_SCOPE)
 endfunction()
 
+# The lab whose labs/NN-*/ copy of lab file `rel` holds the student's work: the highest
+# lab with a region in it. Read from the generator once.
+function(kubepp_lab_of_file rel out)
+  get_property(read GLOBAL PROPERTY KUBEPP_LAB_OWNERS_READ)
+  if(NOT read)
+    execute_process(COMMAND ${Python3_EXECUTABLE} ${KUBEPP_LABGEN} labs
+                    OUTPUT_VARIABLE lines RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "labgen.py labs failed")
+    endif()
+    string(REPLACE "\n" ";" lines "${lines}")
+    foreach(line ${lines})
+      string(REGEX MATCH "^[0-9][0-9]" nn "${line}")
+      kubepp_lab_files(${nn} files)
+      foreach(file ${files})
+        set_property(GLOBAL PROPERTY KUBEPP_LAB_OWNER_${file} ${nn})
+      endforeach()
+    endforeach()
+    set_property(GLOBAL PROPERTY KUBEPP_LAB_OWNERS_READ TRUE)
+  endif()
+  get_property(owner GLOBAL PROPERTY KUBEPP_LAB_OWNER_${rel})
+  set(${out} ${owner} PARENT_SCOPE)
+endfunction()
+
 function(kubepp_link target)
-  cmake_parse_arguments(A "" "LAB;VARIANT" "" ${ARGN})
+  cmake_parse_arguments(A "" "LAB;VARIANT" "ONLY" ${ARGN})
   set(swapped)
   if(A_LAB)
     kubepp_lab_files(${A_LAB} swapped)
   endif()
   get_property(lab_files GLOBAL PROPERTY KUBEPP_LAB_FILES)
   foreach(rel ${lab_files})
+    get_property(owner GLOBAL PROPERTY KUBEPP_LAB_FILE_COMPONENT_${rel})
+    if(A_ONLY AND NOT owner IN_LIST A_ONLY)
+      continue()
+    endif()
     if(rel IN_LIST swapped)
       kubepp_lab_object(${rel} ${A_VARIANT} ${A_LAB} obj)
+    elseif(KUBEPP_STUDENT_EDITION AND A_VARIANT STREQUAL "student")
+      kubepp_lab_of_file(${rel} other)  # the student's own copy: the reference is stubbed
+      kubepp_lab_object(${rel} student ${other} obj)
     else()
       kubepp_lab_object(${rel} reference "" obj)
     endif()
     target_link_libraries(${target} PRIVATE ${obj})
   endforeach()
   get_property(components GLOBAL PROPERTY KUBEPP_COMPONENTS)
+  if(A_ONLY)
+    set(components ${A_ONLY})  # a test of a few components links only those
+  endif()
   # Components may call into each other and into the lab objects: one link group.
   target_link_libraries(${target} PRIVATE "$<LINK_GROUP:RESCAN,${components}>")
 endfunction()

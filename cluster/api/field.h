@@ -74,6 +74,10 @@ FieldError forbidden(const Path& p, std::string detail);
 
 /// A Go-style quoted string ("\"a\\tb\""), as upstream prints string values in errors.
 std::string quoted(std::string_view s);
+// Exact overloads, so that an unqualified call with a std::string or a literal never picks
+// std::quoted, which argument-dependent lookup also finds.
+inline std::string quoted(const std::string& s) { return quoted(std::string_view(s)); }
+inline std::string quoted(const char* s) { return quoted(std::string_view(s)); }
 
 /// Every error on its own line, for messages and test failures.
 std::string to_string(const ErrorList& errors);

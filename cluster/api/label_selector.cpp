@@ -9,10 +9,10 @@ ErrorList validate_label_selector(const LabelSelector* selector, const Path& pat
                                   LabelSelectorValidationOptions options) {
   ErrorList errs;
   if (selector == nullptr) return errs;
-  errs = validate_labels(selector->match_labels, path.child("matchLabels"));
+  errs = validate_labels(selector->matchLabels, path.child("matchLabels"));
   Path expressions = path.child("matchExpressions");
-  for (size_t i = 0; i < selector->match_expressions.size(); i++) {
-    for (FieldError& e : validate_label_selector_requirement(selector->match_expressions[i], expressions.index(i), options)) {
+  for (size_t i = 0; i < selector->matchExpressions.size(); i++) {
+    for (FieldError& e : validate_label_selector_requirement(selector->matchExpressions[i], expressions.index(i), options)) {
       errs.push_back(std::move(e));
     }
   }
@@ -22,7 +22,7 @@ ErrorList validate_label_selector(const LabelSelector* selector, const Path& pat
 ErrorList validate_label_selector_requirement(const LabelSelectorRequirement& requirement, const Path& path,
                                               LabelSelectorValidationOptions options) {
   ErrorList errs;
-  const std::string& op = requirement.op;
+  const std::string& op = requirement.operator_;
   if (op == kLabelSelectorOpIn || op == kLabelSelectorOpNotIn) {
     if (requirement.values.empty()) {
       errs.push_back(required(path.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"));
@@ -47,27 +47,27 @@ ErrorList validate_label_selector_requirement(const LabelSelectorRequirement& re
 
 Result<Selector> label_selector_as_selector(const LabelSelector* selector) {
   if (selector == nullptr) return Selector::nothing();
-  if (selector->match_labels.empty() && selector->match_expressions.empty()) return Selector::everything();
+  if (selector->matchLabels.empty() && selector->matchExpressions.empty()) return Selector::everything();
   std::vector<Requirement> requirements;
   // Upstream walks matchLabels as a Go map, in random order; with several bad entries
   // kubepp reports the first in key order.
-  for (const auto& [key, value] : selector->match_labels) {
+  for (const auto& [key, value] : selector->matchLabels) {
     Result<Requirement> r = new_requirement(key, Operator::Equals, {value});
     if (!r) return r.error();
     requirements.push_back(std::move(r).value());
   }
-  for (const LabelSelectorRequirement& expr : selector->match_expressions) {
+  for (const LabelSelectorRequirement& expr : selector->matchExpressions) {
     Operator op;
-    if (expr.op == kLabelSelectorOpIn) {
+    if (expr.operator_ == kLabelSelectorOpIn) {
       op = Operator::In;
-    } else if (expr.op == kLabelSelectorOpNotIn) {
+    } else if (expr.operator_ == kLabelSelectorOpNotIn) {
       op = Operator::NotIn;
-    } else if (expr.op == kLabelSelectorOpExists) {
+    } else if (expr.operator_ == kLabelSelectorOpExists) {
       op = Operator::Exists;
-    } else if (expr.op == kLabelSelectorOpDoesNotExist) {
+    } else if (expr.operator_ == kLabelSelectorOpDoesNotExist) {
       op = Operator::DoesNotExist;
     } else {
-      return Error{ErrorCode::Invalid, quoted(expr.op) + " is not a valid label selector operator"};
+      return Error{ErrorCode::Invalid, quoted(expr.operator_) + " is not a valid label selector operator"};
     }
     Result<Requirement> r = new_requirement(expr.key, op, expr.values);
     if (!r) return r.error();

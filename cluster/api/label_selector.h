@@ -17,6 +17,7 @@
 
 #include "cluster/api/field.h"
 #include "cluster/api/labels.h"
+#include "cluster/api/types/meta_v1.h"
 #include "runtime/base/result.h"
 
 namespace kubepp::api {
@@ -28,20 +29,11 @@ inline constexpr const char* kLabelSelectorOpNotIn = "NotIn";
 inline constexpr const char* kLabelSelectorOpExists = "Exists";
 inline constexpr const char* kLabelSelectorOpDoesNotExist = "DoesNotExist";
 
-/// One matchExpressions entry (metav1.LabelSelectorRequirement).
-struct LabelSelectorRequirement {
-  std::string key;
-  std::string op;  // JSON "operator": In, NotIn, Exists or DoesNotExist
-  std::vector<std::string> values;
-  bool operator==(const LabelSelectorRequirement&) const = default;
-};
-
-/// matchLabels and matchExpressions, ANDed (metav1.LabelSelector).
-struct LabelSelector {
-  Labels match_labels;
-  std::vector<LabelSelectorRequirement> match_expressions;
-  bool operator==(const LabelSelector&) const = default;
-};
+/// matchLabels and matchExpressions, ANDed: the generated API type (metav1.LabelSelector),
+/// so a Deployment's spec.selector is passed as it is.
+using LabelSelector = meta_v1::LabelSelector;
+/// One matchExpressions entry; its JSON "operator" is the member operator_.
+using LabelSelectorRequirement = meta_v1::LabelSelectorRequirement;
 
 struct LabelSelectorValidationOptions {
   /// Skip the label-value rule for matchExpressions values: only for objects stored

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <set>
+#include <utility>
 
 #include "cluster/api/names.h"
 
@@ -97,6 +98,7 @@ const char* to_string(Operator op) {
 
 // ---- requirements ---------------------------------------------------------------------
 
+//> lab04 matches
 bool Requirement::matches(const Labels& labels) const {
   auto it = labels.find(key_);
   bool has_key = it != labels.end();
@@ -119,6 +121,8 @@ bool Requirement::matches(const Labels& labels) const {
   }
   return false;
 }
+
+//< lab04
 
 std::string Requirement::str() const {
   std::string s = op_ == Operator::DoesNotExist ? "!" : "";
@@ -237,10 +241,10 @@ Selector selector_from_set(const Labels& set) {
 
 namespace {
 
-bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+constexpr bool is_whitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // The characters that can start an operator or punctuation; they also end identifiers.
-bool is_special_symbol(char c) {
+constexpr bool is_special_symbol(char c) {
   switch (c) {
     case '=': case '!': case '(': case ')': case ',': case '>': case '<': return true;
     default: return false;
@@ -248,18 +252,22 @@ bool is_special_symbol(char c) {
 }
 
 // The fixed spellings of tokens (labels' string2token): operators, punctuation, keywords.
-std::optional<SelectorToken> token_for(std::string_view literal) {
-  static const std::map<std::string_view, SelectorToken> kTokens = {
-      {")", SelectorToken::ClosedPar},     {",", SelectorToken::Comma},
-      {"!", SelectorToken::DoesNotExist},  {"==", SelectorToken::DoubleEquals},
-      {"=", SelectorToken::Equals},        {">", SelectorToken::GreaterThan},
-      {"in", SelectorToken::In},           {"<", SelectorToken::LessThan},
-      {"!=", SelectorToken::NotEquals},    {"notin", SelectorToken::NotIn},
-      {"(", SelectorToken::OpenPar},
-  };
-  auto it = kTokens.find(literal);
-  if (it == kTokens.end()) return std::nullopt;
-  return it->second;
+constexpr std::pair<std::string_view, SelectorToken> kTokens[] = {
+    {")", SelectorToken::ClosedPar},     {",", SelectorToken::Comma},
+    {"!", SelectorToken::DoesNotExist},  {"==", SelectorToken::DoubleEquals},
+    {"=", SelectorToken::Equals},        {">", SelectorToken::GreaterThan},
+    {"in", SelectorToken::In},           {"<", SelectorToken::LessThan},
+    {"!=", SelectorToken::NotEquals},    {"notin", SelectorToken::NotIn},
+    {"(", SelectorToken::OpenPar},
+};
+
+// The token `literal` spells, or nothing when it spells none (it is then an identifier,
+// or not yet a whole operator).
+constexpr std::optional<SelectorToken> token_for(std::string_view literal) {
+  for (const auto& [spelling, token] : kTokens) {
+    if (literal == spelling) return token;
+  }
+  return std::nullopt;
 }
 
 // Turns the input into tokens one call of lex() at a time. Works on bytes; a NUL byte
@@ -270,7 +278,8 @@ class Lexer {
   ScannedItem lex();
 
  private:
-  char read();
+  // The next byte, or '\0' at the end (without moving past the end).
+  char read() { return pos_ < input_.size() ? input_[pos_++] : '\0'; }
   void unread() { pos_--; }
   ScannedItem scan_identifier_or_keyword();
   ScannedItem scan_special_symbol();
@@ -278,12 +287,6 @@ class Lexer {
   std::string_view input_;
   size_t pos_ = 0;
 };
-
-// The next byte, or '\0' at the end (without moving past the end).
-char Lexer::read() {
-  if (pos_ >= input_.size()) return '\0';
-  return input_[pos_++];
-}
 
 ScannedItem Lexer::lex() {
   char ch = read();
@@ -295,6 +298,7 @@ ScannedItem Lexer::lex() {
 }
 
 // Everything up to whitespace, a special symbol or the end; "in" and "notin" are keywords.
+//> lab04 scan_identifier_or_keyword
 ScannedItem Lexer::scan_identifier_or_keyword() {
   std::string buffer;
   while (true) {
@@ -310,8 +314,11 @@ ScannedItem Lexer::scan_identifier_or_keyword() {
   return {SelectorToken::Identifier, buffer};
 }
 
+//< lab04
+
 // The longest run of special symbols that still spells a token: "!=" over "!", but "=!"
 // is "=" followed by "!".
+//> lab04 scan_special_symbol
 ScannedItem Lexer::scan_special_symbol() {
   std::optional<ScannedItem> last;
   std::string buffer;
@@ -334,6 +341,8 @@ ScannedItem Lexer::scan_special_symbol() {
   return *last;
 }
 
+//< lab04
+
 }  // namespace
 
 std::vector<ScannedItem> lex_selector(std::string_view text) {
@@ -347,13 +356,15 @@ std::vector<ScannedItem> lex_selector(std::string_view text) {
 
 // ---- the parser -----------------------------------------------------------------------
 
-namespace {
-
 // A recursive-descent parser over the scanned tokens, one function per grammar rule.
 // Each returns the first error it meets, worded as upstream words it.
-class Parser {
+//
+// Unlike the lexer it is not in the anonymous namespace: lab 04 stubs some of its
+// functions, and a function of internal linkage that only a stub called would be
+// "defined but not used", an error under -Werror. Its name is unique in kubepp::api.
+class SelectorParser {
  public:
-  Parser(std::string_view input, const Path& path) : items_(lex_selector(input)), path_(path) {}
+  SelectorParser(std::string_view input, const Path& path) : items_(lex_selector(input)), path_(path) {}
   Result<std::vector<Requirement>> parse();
 
  private:
@@ -380,21 +391,22 @@ class Parser {
 };
 
 // The current token, without moving on. Past the end it stays on EndOfString.
-ScannedItem Parser::lookahead(Context context) const {
+ScannedItem SelectorParser::lookahead(Context context) const {
   ScannedItem item = items_[std::min(position_, items_.size() - 1)];
   bool keyword = item.token == SelectorToken::In || item.token == SelectorToken::NotIn;
   if (context == Context::Values && keyword) item.token = SelectorToken::Identifier;
   return item;
 }
 
-ScannedItem Parser::consume(Context context) {
+ScannedItem SelectorParser::consume(Context context) {
   ScannedItem item = lookahead(context);
   position_++;
   return item;
 }
 
 // selector ::= "" | requirement ("," requirement)*
-Result<std::vector<Requirement>> Parser::parse() {
+//> lab04 parse
+Result<std::vector<Requirement>> SelectorParser::parse() {
   std::vector<Requirement> requirements;
   while (true) {
     ScannedItem next = lookahead(Context::Values);
@@ -420,9 +432,10 @@ Result<std::vector<Requirement>> Parser::parse() {
     }
   }
 }
+//< lab04
 
 // requirement ::= ["!"] KEY [ operator values ]
-Result<Requirement> Parser::parse_requirement() {
+Result<Requirement> SelectorParser::parse_requirement() {
   Result<KeyAndOperator> head = parse_key_and_infer_operator();
   if (!head) return head.error();
   std::string key = std::move(head.value().key);
@@ -438,7 +451,8 @@ Result<Requirement> Parser::parse_requirement() {
 
 // ["!"] KEY, and whether the requirement ends after it ("app" means app exists). Upstream
 // quirk: "!x" ends the requirement even when more follows, so "!x=a" fails later, at "=".
-Result<Parser::KeyAndOperator> Parser::parse_key_and_infer_operator() {
+//> lab04 parse_key_and_infer_operator
+Result<SelectorParser::KeyAndOperator> SelectorParser::parse_key_and_infer_operator() {
   KeyAndOperator out;
   ScannedItem item = consume(Context::Values);
   if (item.token == SelectorToken::DoesNotExist) {
@@ -454,9 +468,10 @@ Result<Parser::KeyAndOperator> Parser::parse_key_and_infer_operator() {
   out.key = std::move(item.literal);
   return out;
 }
+//< lab04
 
 // operator ::= "in" | "notin" | "=" | "==" | "!=" | ">" | "<"
-Result<Operator> Parser::parse_operator() {
+Result<Operator> SelectorParser::parse_operator() {
   ScannedItem item = consume(Context::KeyAndOperator);
   switch (item.token) {
     case SelectorToken::In: return Operator::In;
@@ -471,7 +486,8 @@ Result<Operator> Parser::parse_operator() {
 }
 
 // "(" values ")" — the set of values, sorted; "()" is the set holding "".
-Result<std::vector<std::string>> Parser::parse_values() {
+//> lab04 parse_values
+Result<std::vector<std::string>> SelectorParser::parse_values() {
   ScannedItem open = consume(Context::Values);
   if (open.token != SelectorToken::OpenPar) return parse_error("found '" + open.literal + "' expected: '('");
   ScannedItem first = lookahead(Context::Values);
@@ -491,10 +507,11 @@ Result<std::vector<std::string>> Parser::parse_values() {
     default: return parse_error("found '" + first.literal + "', expected: ',', ')' or identifier");
   }
 }
+//< lab04
 
 // The values between the parentheses, up to (not including) ")". An empty place between
 // commas, or before or after one, is the value "".
-Result<std::set<std::string>> Parser::parse_identifiers_list() {
+Result<std::set<std::string>> SelectorParser::parse_identifiers_list() {
   std::set<std::string> values;
   while (true) {
     ScannedItem item = consume(Context::Values);
@@ -527,7 +544,7 @@ Result<std::set<std::string>> Parser::parse_identifiers_list() {
 }
 
 // The one VALUE after =, ==, !=, > or <; nothing before "," or the end means "".
-Result<std::vector<std::string>> Parser::parse_exact_value() {
+Result<std::vector<std::string>> SelectorParser::parse_exact_value() {
   SelectorToken next = lookahead(Context::Values).token;
   if (next == SelectorToken::EndOfString || next == SelectorToken::Comma) return std::vector<std::string>{""};
   ScannedItem item = consume(Context::Values);
@@ -535,10 +552,8 @@ Result<std::vector<std::string>> Parser::parse_exact_value() {
   return parse_error("found '" + item.literal + "', expected: identifier");
 }
 
-}  // namespace
-
 Result<Selector> parse_selector(std::string_view text, const Path& path) {
-  Parser parser(text, path);
+  SelectorParser parser(text, path);
   Result<std::vector<Requirement>> requirements = parser.parse();
   if (!requirements) return requirements.error();
   return Selector().add(std::move(requirements).value());  // sorted by key

@@ -30,8 +30,8 @@ constexpr std::string_view kDNS1035LabelErrMsg =
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an "
     "alphabetic character, and end with an alphanumeric character";
 
-bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_alnum(char c) { return is_lower_or_digit(c) || (c >= 'A' && c <= 'Z'); }
+constexpr bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+constexpr bool is_alnum(char c) { return is_lower_or_digit(c) || (c >= 'A' && c <= 'Z'); }
 
 // True when `s` is non-empty, starts with first(c), ends with last(c) and has only
 // middle(c) in between: the shape of every pattern above, "F(M*L)?".
@@ -42,28 +42,6 @@ bool has_shape(std::string_view s, First first, Middle middle, Last last) {
     if (!middle(s[i])) return false;
   }
   return true;
-}
-
-// ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]
-bool matches_qualified_name(std::string_view s) {
-  auto ext = [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; };
-  return has_shape(s, is_alnum, ext, is_alnum);
-}
-
-// [a-z0-9]([-a-z0-9]*[a-z0-9])?
-bool matches_dns1123_label(std::string_view s) {
-  auto mid = [](char c) { return is_lower_or_digit(c) || c == '-'; };
-  return has_shape(s, is_lower_or_digit, mid, is_lower_or_digit);
-}
-
-// One or more DNS-1123 labels joined by single dots.
-bool matches_dns1123_subdomain(std::string_view s) {
-  while (true) {
-    size_t dot = s.find('.');
-    if (!matches_dns1123_label(s.substr(0, dot))) return false;
-    if (dot == std::string_view::npos) return true;
-    s.remove_prefix(dot + 1);
-  }
 }
 
 // [a-z]([-a-z0-9]*[a-z0-9])?
@@ -82,6 +60,31 @@ std::string ascii_lower(std::string_view s) {
 }
 
 }  // namespace
+
+//> lab03 matches_dns1123_label
+bool matches_dns1123_label(std::string_view value) {
+  auto mid = [](char c) { return is_lower_or_digit(c) || c == '-'; };
+  return has_shape(value, is_lower_or_digit, mid, is_lower_or_digit);
+}
+//< lab03
+
+//> lab03 matches_dns1123_subdomain
+bool matches_dns1123_subdomain(std::string_view value) {
+  while (true) {
+    size_t dot = value.find('.');
+    if (!matches_dns1123_label(value.substr(0, dot))) return false;
+    if (dot == std::string_view::npos) return true;
+    value.remove_prefix(dot + 1);
+  }
+}
+//< lab03
+
+//> lab03 matches_qualified_name
+bool matches_qualified_name(std::string_view value) {
+  auto ext = [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; };
+  return has_shape(value, is_alnum, ext, is_alnum);
+}
+//< lab03
 
 std::string max_len_error(size_t length) {
   return "must be no more than " + std::to_string(length) + " characters";
@@ -133,6 +136,7 @@ std::vector<std::string> is_dns1035_label(std::string_view value) {
   return errs;
 }
 
+//> lab03 is_qualified_name
 std::vector<std::string> is_qualified_name(std::string_view value) {
   std::vector<std::string> errs;
   std::string_view name = value;
@@ -164,6 +168,8 @@ std::vector<std::string> is_qualified_name(std::string_view value) {
   }
   return errs;
 }
+
+//< lab03
 
 std::vector<std::string> is_valid_label_value(std::string_view value) {
   std::vector<std::string> errs;

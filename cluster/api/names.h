@@ -44,6 +44,25 @@ std::string empty_error();
 std::string regex_error(std::string_view msg, std::string_view regex,
                         const std::vector<std::string_view>& examples);
 
+// ---- the shapes, without lengths -------------------------------------------------------
+//
+// The character rules of the regular expressions quoted in the messages below, written
+// by hand; no length limit is checked here. The is_* functions add the limits and the
+// messages. (Lab 03 writes these three.)
+
+/// True when `value` has the shape [a-z0-9]([-a-z0-9]*[a-z0-9])?: non-empty, lower-case
+/// letters, digits and '-', starting and ending with a letter or digit.
+bool matches_dns1123_label(std::string_view value);
+
+/// True when `value` is one or more DNS-1123 label shapes joined by single dots:
+/// "example.com", "a.b.c"; not "", ".a", "a." nor "a..b".
+bool matches_dns1123_subdomain(std::string_view value);
+
+/// True when `value` has the shape ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]: non-empty,
+/// letters of both cases, digits, '-', '_' and '.', starting and ending with a letter or
+/// digit. The name part of a label key, and every non-empty label value.
+bool matches_qualified_name(std::string_view value);
+
 // ---- the string rules ---------------------------------------------------------------
 
 /// A DNS label (RFC 1123): at most 63 of [a-z0-9-], starting and ending alphanumeric.

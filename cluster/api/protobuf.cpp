@@ -1,9 +1,11 @@
 // protobuf.cpp — the proto2 wire format, walked by schema.
 #include "cluster/api/protobuf.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "cluster/api/quantity.h"
 #include "cluster/api/values.h"
@@ -119,11 +121,16 @@ std::string message(const Type& t, const void* v) {
       if (!text.empty()) put_bytes(out, 1, text);
       break;
     }
-    case Kind::Struct:
+    case Kind::Struct: {
+      // In field-number order, as upstream's marshaller writes them.
+      std::vector<const schema::Field*> fields;
       for (const schema::Field& f : t.fields) {
-        if (f.number != 0) put_field(out, f.number, *f.type, f.in(v));
+        if (f.number != 0) fields.push_back(&f);
       }
+      std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return a->number < b->number; });
+      for (const schema::Field* f : fields) put_field(out, f->number, *f->type, f->in(v));
       break;
+    }
     default: break;
   }
   return out;
@@ -325,7 +332,12 @@ Status read_message(std::string_view data, const Type& t, void* out, const std::
     case Kind::Time:
     case Kind::MicroTime:
       if (any) {
-        const auto micros = static_cast<std::int64_t>(seconds) * 1000000 + static_cast<std::int64_t>(nanos) / 1000;
+        // Go's times span years 1 to 9999; outside that range there is no RFC 3339 form.
+        const auto secs = static_cast<std::int64_t>(seconds);
+        if (secs < -62135596800 || secs > 253402300799 || nanos > 999999999) {
+          return invalid("protobuf: field " + where + ": time out of range");
+        }
+        const auto micros = secs * 1000000 + static_cast<std::int64_t>(nanos) / 1000;
         *static_cast<Time*>(out) = Time(Time::Micros(std::chrono::microseconds(micros)));
       }
       return {};

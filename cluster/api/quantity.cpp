@@ -18,61 +18,12 @@ constexpr int64_t kMaxRescale = 400;                   // see round_to_nano
 
 Error quantity_error(const char* message) { return Error{ErrorCode::Invalid, message}; }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // ---------------------------------------------------------------------------------------
-// Reading: the scanner (parseQuantityString), the suffix (suffixHandler.interpret), then
-// the number — on upstream's int64 fast path or its inf.Dec slow path.
-
-// What parseQuantityString finds in "-012.50Mi": the sign, `value` (what inf.Dec would
-// read: "-012.50"), `num` without leading zeros ("12"; "0" when none), `denom` ("50") and
-// the suffix ("Mi").
-struct Scanned {
-  bool positive = true;
-  std::string_view value, num, denom, suffix;
-};
-
-// The scanner, rule for rule. It lets through more than its error message's regular
-// expression says: "." and "-" read as zero, "1.G" as 1G, "Ki" as 0Ki. False is
-// ErrFormatWrong.
-bool scan(std::string_view s, Scanned& out) {
-  size_t pos = 0, end = s.size();
-  if (pos < end && (s[0] == '-' || s[0] == '+')) out.positive = s[pos++] == '+';
-  while (pos < end && s[pos] == '0') pos++;
-  if (pos == end) {
-    out.num = out.value = "0";
-    return true;
-  }
-  size_t start = pos;
-  while (pos < end && is_digit(s[pos])) pos++;
-  out.num = s.substr(start, pos - start);
-  if (pos == end) {
-    out.value = s;
-    return true;
-  }
-  if (out.num.empty()) out.num = "0";
-  if (s[pos] == '.') {
-    start = ++pos;
-    while (pos < end && is_digit(s[pos])) pos++;
-    out.denom = s.substr(start, pos - start);
-    if (pos == end) {
-      out.value = s;
-      return true;
-    }
-  }
-  out.value = s.substr(0, pos);
-  size_t suffix_start = pos;
-  while (pos < end && std::string_view("eEinumkKMGTP").find(s[pos]) != std::string_view::npos) pos++;
-  if (pos < end && (s[pos] == '-' || s[pos] == '+')) pos++;
-  while (pos < end && is_digit(s[pos])) pos++;
-  out.suffix = s.substr(suffix_start);
-  return pos == end;
-}
-
-struct Suffix {
-  int64_t exponent;  // of 10 for the decimal formats, of 2 for BinarySI
-  QuantityFormat format;
-};
+// Reading: the scanner (scan_quantity, below the anonymous namespace), the suffix
+// (interpret_suffix, there too), then the number — on upstream's int64 fast path or its
+// inf.Dec slow path.
 
 constexpr std::pair<std::string_view, int64_t> kDecimalSuffixes[] = {
     {"n", -9}, {"u", -6}, {"m", -3}, {"", 0}, {"k", 3}, {"M", 6}, {"G", 9}, {"T", 12}, {"P", 15}, {"E", 18}};
@@ -80,7 +31,7 @@ constexpr std::string_view kBinarySuffixes[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi"
 
 // strconv.ParseInt(s, 10, 64) and then upstream's bound (±MaxInt32, so that negating the
 // exponent into an inf.Scale cannot overflow): an optional sign and at least one digit.
-std::optional<int64_t> parse_exponent(std::string_view s) {
+constexpr std::optional<int64_t> parse_exponent(std::string_view s) {
   bool negative = !s.empty() && s[0] == '-';
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
@@ -93,23 +44,10 @@ std::optional<int64_t> parse_exponent(std::string_view s) {
   return negative ? -e : e;
 }
 
-std::optional<Suffix> interpret(std::string_view s) {
-  for (const auto& [name, exponent] : kDecimalSuffixes) {
-    if (s == name) return Suffix{exponent, QuantityFormat::DecimalSI};
-  }
-  for (int64_t i = 1; i < 7; i++) {
-    if (s == kBinarySuffixes[i]) return Suffix{10 * i, QuantityFormat::BinarySI};
-  }
-  if (s.size() > 1 && (s[0] == 'e' || s[0] == 'E')) {
-    if (auto e = parse_exponent(s.substr(1))) return Suffix{*e, QuantityFormat::DecimalExponent};
-  }
-  return std::nullopt;
-}
-
 // Upstream takes a fast path when the digits surely fit an int64 and nothing finer than
 // 1n was written; the slow path rounds and caps. The two agree on the value; they differ
 // in what they keep (below) and in the slow path's ErrNumeric.
-bool fast_path(const Scanned& s, const Suffix& suffix, int64_t scale) {
+bool fast_path(const ScannedQuantity& s, const QuantitySuffix& suffix, int64_t scale) {
   auto num = static_cast<int64_t>(s.num.size()), denom = static_cast<int64_t>(s.denom.size());
   if (suffix.format == QuantityFormat::BinarySI) return denom == 0 && 14 - num - suffix.exponent * 3 / 10 >= 0;
   return 18 - (num + denom) >= 0 && scale >= kNano;
@@ -117,7 +55,8 @@ bool fast_path(const Scanned& s, const Suffix& suffix, int64_t scale) {
 
 // On the fast path upstream keeps the text as the quantity's string when it "is in
 // canonical form" by its test — which also keeps a leading "+" or zeros ("+1", "01").
-bool kept_as_written(const Scanned& s, const Suffix& suffix, int64_t scale, std::string_view digits) {
+bool kept_as_written(const ScannedQuantity& s, const QuantitySuffix& suffix, int64_t scale,
+                     std::string_view digits) {
   if (suffix.format == QuantityFormat::BinarySI) {
     return (std::strtoull(std::string(s.num).c_str(), nullptr, 10) & 7) != 0;  // num has <= 11 digits here
   }
@@ -212,6 +151,61 @@ std::string_view trim_space(std::string_view s) {
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------
+// The scanner and the suffix, rule for rule as parseQuantityString and
+// suffixHandler.interpret.
+
+//> lab03 scan_quantity
+bool scan_quantity(std::string_view text, ScannedQuantity& out) {
+  size_t pos = 0, end = text.size();
+  if (pos < end && (text[0] == '-' || text[0] == '+')) out.positive = text[pos++] == '+';
+  while (pos < end && text[pos] == '0') pos++;
+  if (pos == end) {  // a sign and zeros, or nothing at all
+    out.num = out.value = "0";
+    return true;
+  }
+  size_t start = pos;
+  while (pos < end && is_digit(text[pos])) pos++;
+  out.num = text.substr(start, pos - start);
+  if (pos == end) {
+    out.value = text;
+    return true;
+  }
+  if (out.num.empty()) out.num = "0";
+  if (text[pos] == '.') {
+    start = ++pos;
+    while (pos < end && is_digit(text[pos])) pos++;
+    out.denom = text.substr(start, pos - start);
+    if (pos == end) {
+      out.value = text;
+      return true;
+    }
+  }
+  out.value = text.substr(0, pos);
+  size_t suffix_start = pos;
+  while (pos < end && std::string_view("eEinumkKMGTP").find(text[pos]) != std::string_view::npos) pos++;
+  if (pos < end && (text[pos] == '-' || text[pos] == '+')) pos++;
+  while (pos < end && is_digit(text[pos])) pos++;
+  out.suffix = text.substr(suffix_start);
+  return pos == end;
+}
+//< lab03
+
+//> lab03 interpret_suffix
+std::optional<QuantitySuffix> interpret_suffix(std::string_view suffix) {
+  for (const auto& [name, exponent] : kDecimalSuffixes) {
+    if (suffix == name) return QuantitySuffix{exponent, QuantityFormat::DecimalSI};
+  }
+  for (int64_t i = 1; i < 7; i++) {
+    if (suffix == kBinarySuffixes[i]) return QuantitySuffix{10 * i, QuantityFormat::BinarySI};
+  }
+  if (suffix.size() > 1 && (suffix[0] == 'e' || suffix[0] == 'E')) {
+    if (auto e = parse_exponent(suffix.substr(1))) return QuantitySuffix{*e, QuantityFormat::DecimalExponent};
+  }
+  return std::nullopt;
+}
+//< lab03
+
 const char* to_string(QuantityFormat format) {
   switch (format) {
     case QuantityFormat::DecimalExponent: return "DecimalExponent";
@@ -228,9 +222,9 @@ Result<Quantity> Quantity::parse(std::string_view text) {
     zero.text_ = "0";
     return zero;
   }
-  Scanned s;
-  if (!scan(text, s)) return quantity_error(kQuantityFormatWrong);
-  std::optional<Suffix> suffix = interpret(s.suffix);
+  ScannedQuantity s;
+  if (!scan_quantity(text, s)) return quantity_error(kQuantityFormatWrong);
+  std::optional<QuantitySuffix> suffix = interpret_suffix(s.suffix);
   if (!suffix) return quantity_error(kQuantitySuffix);
 
   // The digits, shifted left past the point: "12.50Mi" is 1250 * 10^-2 * 2^20.

@@ -27,6 +27,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -115,6 +116,50 @@ class Quantity {
   QuantityFormat format_ = QuantityFormat::DecimalSI;
   std::string text_;  // the parsed text when it is canonical (upstream's q.s); else empty
 };
+
+// ---- the parser's first two steps, exposed for tests and for lab 03 ---------------------
+
+/// What the scanner reads in a quantity's text (upstream's parseQuantityString). For
+/// "-012.50Mi":
+///   positive  false  — a leading '-'; '+' or no sign is positive
+///   num       "12"   — the digits before the point, leading zeros dropped; "0" when none
+///                      are left ("0.5", ".5", "Ki")
+///   denom     "50"   — the digits after the point as written; empty without a point
+///   suffix    "Mi"   — everything after the number
+///   value     "-012.50" — the text before the suffix: what upstream's big-decimal reader
+///                      would be given. Quantity::parse only asks whether it holds a digit.
+/// Text that is nothing but a sign and zeros ("", "-", "+00") reads as num = value = "0".
+struct ScannedQuantity {
+  bool positive = true;
+  std::string_view value, num, denom, suffix;
+  bool operator==(const ScannedQuantity&) const = default;
+};
+
+/// Splits `text` into the parts above, reading, in order: an optional sign, digits, an
+/// optional '.' and digits, then the suffix — letters from "eEinumkKMGTP", an optional
+/// sign, digits. False (upstream's ErrFormatWrong) when characters are left after that:
+/// "1.1.M", "1+1.0M", " 1". The scanner lets through more than the regular expression
+/// in kQuantityFormatWrong says ("." and "-" are zero, "1.G" is 1G, "Ki" is 0Ki) and does
+/// not judge the suffix ("1K" and "1mi" scan; interpret_suffix refuses "K" and "mi"). The
+/// parts are views into `text`, or of the literal "0".
+bool scan_quantity(std::string_view text, ScannedQuantity& out);
+
+/// The unit a suffix stands for: 10^exponent for the decimal formats, 2^exponent for
+/// BinarySI.
+struct QuantitySuffix {
+  int64_t exponent;
+  QuantityFormat format;
+  bool operator==(const QuantitySuffix&) const = default;
+};
+
+/// The unit of a suffix (upstream's suffixHandler.interpret):
+///   "" n u m k M G T P E   DecimalSI, 10^0, 10^-9, 10^-6, 10^-3, 10^3 … 10^18
+///   Ki Mi Gi Ti Pi Ei      BinarySI, 2^10 … 2^60
+///   eN or EN               DecimalExponent, 10^N: N is decimal digits with an optional
+///                          sign, at most 2^31-1 in magnitude ("e3", "E-3", "e+6")
+/// Nothing (upstream's ErrSuffix) for anything else: "K", "mi", "e", "e+", "e1.5", "Ki3".
+/// "E" alone is exa, 10^18; "E3" is the exponent 3.
+std::optional<QuantitySuffix> interpret_suffix(std::string_view suffix);
 
 /// A quantity field given as text, parsed: empty when it is a quantity, else
 ///   spec.resources.limits[memory]: Invalid value: "64K": unable to parse quantity's suffix

@@ -24,6 +24,24 @@ ROOT_TEST_CASE("chapter 01's demos behave as the chapter says", "[root][chapters
   CHECK_THAT(run.out, Catch::Contains("all demos behaved as the chapter says"));
 }
 
+// Chapters 03 and 04 need no root either: their demos print the chapters' tables from
+// the binary chapter_examples beside kubepp (tests/chapters/objects_test.cpp, selectors_test.cpp).
+ROOT_TEST_CASE("chapter 03's demos behave as the chapter says", "[root][chapters]") {
+  auto run = run_command({"env", "KUBEPP=" + kubepp_binary().string(), "bash",
+                          (source_dir() / "chapters/03-objects/demo.sh").string()});
+  INFO(run.out << run.err);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out, Catch::Contains("all demos behaved as the chapter says"));
+}
+
+ROOT_TEST_CASE("chapter 04's demos behave as the chapter says", "[root][chapters]") {
+  auto run = run_command({"env", "KUBEPP=" + kubepp_binary().string(), "bash",
+                          (source_dir() / "chapters/04-selectors/demo.sh").string()});
+  INFO(run.out << run.err);
+  CHECK(run.status == 0);
+  CHECK_THAT(run.out, Catch::Contains("all demos behaved as the chapter says"));
+}
+
 // Chapter 05 needs no root (two servers on loopback: /usr/bin/etcd and `kubepp store`);
 // it runs here beside chapter 01 so that every chapter's demos run in one place.
 ROOT_TEST_CASE("chapter 05's demos behave as the chapter says", "[root][chapters]") {

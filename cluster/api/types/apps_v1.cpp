@@ -131,7 +131,7 @@ const Type& type_of<apps_v1::ReplicaSet>() {
   static const Field fields[] = {
       field<&apps_v1::ReplicaSet::apiVersion>("apiVersion", 0).doc("The versioned schema of this object, group/version (`v1`, `apps/v1`)."),
       field<&apps_v1::ReplicaSet::kind>("kind", 0).doc("The kind of this object (`Pod`, `Deployment`)."),
-      field<&apps_v1::ReplicaSet::metadata>("metadata", 1).doc("The object's name, namespace, labels (default: the template's) and annotations."),
+      field<&apps_v1::ReplicaSet::metadata>("metadata", 1).doc("The object's name, namespace, labels and annotations."),
       field<&apps_v1::ReplicaSet::spec>("spec", 2).doc("How many pods of which template to run."),
       field<&apps_v1::ReplicaSet::status>("status", 3).doc("What the controller last saw."),
   };

@@ -175,7 +175,7 @@ struct ReplicaSet {
   std::string apiVersion;
   /// The kind of this object (`Pod`, `Deployment`).
   std::string kind;
-  /// The object's name, namespace, labels (default: the template's) and annotations.
+  /// The object's name, namespace, labels and annotations.
   ::kubepp::api::meta_v1::ObjectMeta metadata;
   /// How many pods of which template to run.
   ReplicaSetSpec spec;
