@@ -2,6 +2,7 @@
 #include "cluster/api/field.h"
 
 #include <cstdio>
+#include <iterator>
 
 namespace kubepp::api {
 
@@ -114,6 +115,10 @@ std::string quoted(std::string_view s) {
     }
   }
   return out + "\"";
+}
+
+void append(ErrorList& to, ErrorList more) {
+  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
 std::string to_string(const ErrorList& errors) {

@@ -61,6 +61,9 @@ const char* reason(FieldError::Type type);
 
 using ErrorList = std::vector<FieldError>;
 
+/// Moves `more` to the end of `to` (upstream's `allErrs = append(allErrs, more...)`).
+void append(ErrorList& to, ErrorList more);
+
 // Constructors in upstream's names (field.Required, field.Invalid, …). `value` is printed
 // as given: quote strings with quoted().
 FieldError required(const Path& p, std::string detail = "");

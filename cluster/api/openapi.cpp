@@ -5,6 +5,7 @@
 
 #include "cluster/api/registry.h"
 #include "cluster/api/schema/type.h"
+#include "runtime/base/strings.h"
 
 namespace kubepp::api {
 
@@ -50,14 +51,10 @@ json gvk(const schema::KindInfo& k) {
   return {{"group", group}, {"kind", std::string(k.kind)}, {"version", version}};
 }
 
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    const size_t at = s.find(sep);
-    out.emplace_back(s.substr(0, at));
-    if (at == std::string_view::npos) break;
-    s.remove_prefix(at + 1);
-  }
+/// The parts of a `|`- or `,`-joined list from the schema, as a JSON array.
+json words(std::string_view joined, char separator) {
+  json out = json::array();
+  for (std::string_view w : split(joined, separator)) out.push_back(std::string(w));
   return out;
 }
 
@@ -141,13 +138,13 @@ class Builder {
     if (!f.description.empty()) p["description"] = std::string(f.description);
     if (!f.enum_values.empty()) {
       json& target = p.contains("items") ? p["items"] : p;
-      target["enum"] = split(f.enum_values, '|');
+      target["enum"] = words(f.enum_values, '|');
     }
     if (!f.default_json.empty()) p["default"] = json::parse(f.default_json);
     if (!f.patch_strategy.empty()) p["x-kubernetes-patch-strategy"] = std::string(f.patch_strategy);
     if (!f.patch_merge_key.empty()) p["x-kubernetes-patch-merge-key"] = std::string(f.patch_merge_key);
     if (!f.list_type.empty()) p["x-kubernetes-list-type"] = std::string(f.list_type);
-    if (!f.list_map_keys.empty()) p["x-kubernetes-list-map-keys"] = split(f.list_map_keys, ',');
+    if (!f.list_map_keys.empty()) p["x-kubernetes-list-map-keys"] = words(f.list_map_keys, ',');
     if (!f.map_type.empty()) p["x-kubernetes-map-type"] = std::string(f.map_type);
     return p;
   }

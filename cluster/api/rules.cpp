@@ -37,10 +37,6 @@ struct KindRules {
   ErrorList (*validate_update)(const void*, const void*);
 };
 
-void append(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
 /// The rules of kind T: whichever of set_kind_defaults(T&), validate_kind(const T&) and
 /// validate_kind_update(const T&, const T&) exist, after the metadata's.
 template <typename T>

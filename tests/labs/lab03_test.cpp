@@ -21,21 +21,14 @@
 
 using namespace kubepp::api;
 using kubepp::Result;
+using kubepp::api::testing::kDNS1123LabelRule;
+using kubepp::api::testing::kDNS1123SubdomainRule;
 using kubepp::api::testing::kLabelValueRule;
 using kubepp::api::testing::kQualifiedNameRule;
 
 namespace {
 
 // ---- helpers -----------------------------------------------------------------------
-
-const std::string kDNS1123LabelRule =
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
-    "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const std::string kDNS1123SubdomainRule =
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
-    "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
 std::string repeat(char c, size_t n) { return std::string(n, c); }
 

@@ -136,8 +136,8 @@ ErrorList validate_pod_template_spec_for_replica_set(const core_v1::PodTemplateS
   if (!selector.empty() && !selector.matches(tmpl.metadata.labels)) {
     errs.push_back(selector_mismatch(tmpl.metadata.labels, path.child("metadata").child("labels")));
   }
-  append_errors(errs, validate_pod_template_spec(tmpl, path));
-  append_errors(errs, validate_restart_policy_always(tmpl.spec, path.child("spec").child("restartPolicy")));
+  append(errs, validate_pod_template_spec(tmpl, path));
+  append(errs, validate_restart_policy_always(tmpl.spec, path.child("spec").child("restartPolicy")));
   if (tmpl.spec.activeDeadlineSeconds) {
     errs.push_back(forbidden(path.child("spec").child("activeDeadlineSeconds"),
                              "activeDeadlineSeconds in ReplicaSet is not Supported"));
@@ -150,12 +150,12 @@ ErrorList validate_pod_template_spec_for_replica_set(const core_v1::PodTemplateS
 ErrorList validate_rolling_update_deployment(const apps_v1::RollingUpdateDeployment& ru, const Path& path) {
   const IntOrString max_unavailable = or_zero(ru.maxUnavailable), max_surge = or_zero(ru.maxSurge);
   ErrorList errs = validate_positive_int_or_percent(max_unavailable, path.child("maxUnavailable"));
-  append_errors(errs, validate_positive_int_or_percent(max_surge, path.child("maxSurge")));
+  append(errs, validate_positive_int_or_percent(max_surge, path.child("maxSurge")));
   if (int_or_percent_value(max_unavailable) == 0 && int_or_percent_value(max_surge) == 0) {
     errs.push_back(
         invalid(path.child("maxUnavailable"), go_int_or_string(max_unavailable), "may not be 0 when `maxSurge` is 0"));
   }
-  append_errors(errs, is_not_more_than_100_percent(max_unavailable, path.child("maxUnavailable")));
+  append(errs, is_not_more_than_100_percent(max_unavailable, path.child("maxUnavailable")));
   return errs;
 }
 
@@ -177,16 +177,16 @@ ErrorList validate_deployment_strategy(const apps_v1::DeploymentStrategy& strate
 
 ErrorList validate_deployment_spec(const apps_v1::DeploymentSpec& spec, const Path& path) {
   ErrorList errs = validate_nonnegative(spec.replicas.value_or(0), path.child("replicas"));
-  append_errors(errs, validate_required_selector(spec.selector, "deployment", path.child("selector")));
-  append_errors(errs, validate_replica_set_template(spec.selector, spec.template_, path));
-  append_errors(errs, validate_deployment_strategy(spec.strategy, path.child("strategy")));
-  append_errors(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
+  append(errs, validate_required_selector(spec.selector, "deployment", path.child("selector")));
+  append(errs, validate_replica_set_template(spec.selector, spec.template_, path));
+  append(errs, validate_deployment_strategy(spec.strategy, path.child("strategy")));
+  append(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
   if (spec.revisionHistoryLimit) {
-    append_errors(errs, validate_nonnegative(*spec.revisionHistoryLimit, path.child("revisionHistoryLimit")));
+    append(errs, validate_nonnegative(*spec.revisionHistoryLimit, path.child("revisionHistoryLimit")));
   }
   if (spec.progressDeadlineSeconds) {
     const Path p = path.child("progressDeadlineSeconds");
-    append_errors(errs, validate_nonnegative(*spec.progressDeadlineSeconds, p));
+    append(errs, validate_nonnegative(*spec.progressDeadlineSeconds, p));
     if (*spec.progressDeadlineSeconds <= spec.minReadySeconds) {
       errs.push_back(invalid(p, std::to_string(*spec.progressDeadlineSeconds), "must be greater than minReadySeconds"));
     }
@@ -198,7 +198,7 @@ ErrorList validate_deployment(const apps_v1::Deployment& d) { return validate_de
 
 ErrorList validate_deployment_update(const apps_v1::Deployment& d, const apps_v1::Deployment& old) {
   ErrorList errs = validate_deployment_spec(d.spec, Path("spec"));
-  append_errors(errs, validate_immutable(d.spec.selector == old.spec.selector, go_label_selector(d.spec.selector),
+  append(errs, validate_immutable(d.spec.selector == old.spec.selector, go_label_selector(d.spec.selector),
                                          Path("spec").child("selector")));
   return errs;
 }
@@ -207,10 +207,10 @@ ErrorList validate_deployment_update(const apps_v1::Deployment& d, const apps_v1
 
 ErrorList validate_replica_set_spec(const apps_v1::ReplicaSetSpec& spec, const Path& path) {
   ErrorList errs = validate_nonnegative(spec.replicas.value_or(0), path.child("replicas"));
-  append_errors(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
+  append(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
   // Upstream's message names deployments here too.
-  append_errors(errs, validate_required_selector(spec.selector, "deployment", path.child("selector")));
-  append_errors(errs, validate_replica_set_template(spec.selector, spec.template_, path));
+  append(errs, validate_required_selector(spec.selector, "deployment", path.child("selector")));
+  append(errs, validate_replica_set_template(spec.selector, spec.template_, path));
   return errs;
 }
 
@@ -220,7 +220,7 @@ ErrorList validate_replica_set(const apps_v1::ReplicaSet& rs) {
 
 ErrorList validate_replica_set_update(const apps_v1::ReplicaSet& rs, const apps_v1::ReplicaSet& old) {
   ErrorList errs = validate_replica_set_spec(rs.spec, Path("spec"));
-  append_errors(errs, validate_immutable(rs.spec.selector == old.spec.selector, go_label_selector(rs.spec.selector),
+  append(errs, validate_immutable(rs.spec.selector == old.spec.selector, go_label_selector(rs.spec.selector),
                                          Path("spec").child("selector")));
   return errs;
 }
@@ -230,9 +230,9 @@ ErrorList validate_replica_set_update(const apps_v1::ReplicaSet& rs, const apps_
 ErrorList validate_rolling_update_daemon_set(const apps_v1::RollingUpdateDaemonSet& ru, const Path& path) {
   const IntOrString max_unavailable = or_zero(ru.maxUnavailable), max_surge = or_zero(ru.maxSurge);
   ErrorList errs = validate_positive_int_or_percent(max_unavailable, path.child("maxUnavailable"));
-  append_errors(errs, validate_positive_int_or_percent(max_surge, path.child("maxSurge")));
-  append_errors(errs, is_not_more_than_100_percent(max_unavailable, path.child("maxUnavailable")));
-  append_errors(errs, is_not_more_than_100_percent(max_surge, path.child("maxSurge")));
+  append(errs, validate_positive_int_or_percent(max_surge, path.child("maxSurge")));
+  append(errs, is_not_more_than_100_percent(max_unavailable, path.child("maxUnavailable")));
+  append(errs, is_not_more_than_100_percent(max_surge, path.child("maxSurge")));
   const bool has_unavailable = int_or_percent_value(max_unavailable) != 0;
   const bool has_surge = int_or_percent_value(max_surge) != 0;
   if (has_unavailable && has_surge) {
@@ -271,16 +271,16 @@ ErrorList validate_daemon_set_spec(const apps_v1::DaemonSetSpec& spec, const Pat
         invalid(path.child("selector"), go_label_selector(spec.selector), "empty selector is invalid for daemonset"));
   }
   const Path tmpl = path.child("template");
-  append_errors(errs, validate_pod_template_spec(spec.template_, tmpl));
-  append_errors(errs, validate_restart_policy_always(spec.template_.spec, tmpl.child("spec").child("restartPolicy")));
+  append(errs, validate_pod_template_spec(spec.template_, tmpl));
+  append(errs, validate_restart_policy_always(spec.template_.spec, tmpl.child("spec").child("restartPolicy")));
   if (spec.template_.spec.activeDeadlineSeconds) {
     errs.push_back(forbidden(tmpl.child("spec").child("activeDeadlineSeconds"),
                              "activeDeadlineSeconds in DaemonSet is not Supported"));
   }
-  append_errors(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
-  append_errors(errs, validate_daemon_set_update_strategy(spec.updateStrategy, path.child("updateStrategy")));
+  append(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
+  append(errs, validate_daemon_set_update_strategy(spec.updateStrategy, path.child("updateStrategy")));
   if (spec.revisionHistoryLimit) {
-    append_errors(errs, validate_nonnegative(*spec.revisionHistoryLimit, path.child("revisionHistoryLimit")));
+    append(errs, validate_nonnegative(*spec.revisionHistoryLimit, path.child("revisionHistoryLimit")));
   }
   return errs;
 }
@@ -290,7 +290,7 @@ ErrorList validate_daemon_set(const apps_v1::DaemonSet& ds) { return validate_da
 ErrorList validate_daemon_set_update(const apps_v1::DaemonSet& ds, const apps_v1::DaemonSet& old) {
   // A selector stored before the label-value rule existed stays acceptable.
   ErrorList errs = validate_daemon_set_spec(ds.spec, Path("spec"), has_invalid_label_value(old.spec.selector));
-  append_errors(errs, validate_immutable(ds.spec.selector == old.spec.selector, go_label_selector(ds.spec.selector),
+  append(errs, validate_immutable(ds.spec.selector == old.spec.selector, go_label_selector(ds.spec.selector),
                                          Path("spec").child("selector")));
   return errs;
 }
@@ -311,13 +311,13 @@ ErrorList validate_stateful_set_update_strategy(const apps_v1::StatefulSetUpdate
   } else if (strategy.type == kRollingUpdate) {
     if (strategy.rollingUpdate) {
       const Path ru = path.child("rollingUpdate");
-      append_errors(errs, validate_nonnegative(strategy.rollingUpdate->partition.value_or(0), ru.child("partition")));
+      append(errs, validate_nonnegative(strategy.rollingUpdate->partition.value_or(0), ru.child("partition")));
       if (const std::optional<IntOrString>& mu = strategy.rollingUpdate->maxUnavailable) {
-        append_errors(errs, validate_positive_int_or_percent(*mu, ru.child("maxUnavailable")));
+        append(errs, validate_positive_int_or_percent(*mu, ru.child("maxUnavailable")));
         if (int_or_percent_value(*mu) == 0) {
           errs.push_back(invalid(ru.child("maxUnavailable"), go_int_or_string(*mu), "cannot be 0"));
         }
-        append_errors(errs, is_not_more_than_100_percent(*mu, ru.child("maxUnavailable")));
+        append(errs, is_not_more_than_100_percent(*mu, ru.child("maxUnavailable")));
       }
     }
   } else {
@@ -343,8 +343,8 @@ ErrorList validate_stateful_set_template(const core_v1::PodTemplateSpec& tmpl, c
   if (!selector.empty() && !selector.matches(tmpl.metadata.labels)) {
     errs.push_back(selector_mismatch(tmpl.metadata.labels, path.child("metadata").child("labels")));
   }
-  append_errors(errs, validate_labels(tmpl.metadata.labels, path.child("labels")));
-  append_errors(errs, validate_annotations(tmpl.metadata.annotations, path.child("annotations")));
+  append(errs, validate_labels(tmpl.metadata.labels, path.child("labels")));
+  append(errs, validate_annotations(tmpl.metadata.annotations, path.child("annotations")));
   return errs;
 }
 
@@ -359,29 +359,29 @@ ErrorList validate_stateful_set_spec(const apps_v1::StatefulSetSpec& spec, const
   } else if (spec.podManagementPolicy != kOrderedReady && spec.podManagementPolicy != kParallel) {
     errs.push_back(invalid(pmp, quoted(spec.podManagementPolicy), "must be 'OrderedReady' or 'Parallel'"));
   }
-  append_errors(errs, validate_stateful_set_update_strategy(spec.updateStrategy, path.child("updateStrategy")));
+  append(errs, validate_stateful_set_update_strategy(spec.updateStrategy, path.child("updateStrategy")));
   if (const auto& policy = spec.persistentVolumeClaimRetentionPolicy) {
     const Path p = path.child("persistentVolumeClaimRetentionPolicy");
-    append_errors(errs, validate_retention_policy_type(policy->whenDeleted, p.child("whenDeleted")));
-    append_errors(errs, validate_retention_policy_type(policy->whenScaled, p.child("whenScaled")));
+    append(errs, validate_retention_policy_type(policy->whenDeleted, p.child("whenDeleted")));
+    append(errs, validate_retention_policy_type(policy->whenScaled, p.child("whenScaled")));
   }
-  append_errors(errs, validate_nonnegative(spec.replicas.value_or(0), path.child("replicas")));
-  append_errors(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
-  if (spec.ordinals) append_errors(errs, validate_nonnegative(spec.ordinals->start, path.child("ordinals.start")));
+  append(errs, validate_nonnegative(spec.replicas.value_or(0), path.child("replicas")));
+  append(errs, validate_nonnegative(spec.minReadySeconds, path.child("minReadySeconds")));
+  if (spec.ordinals) append(errs, validate_nonnegative(spec.ordinals->start, path.child("ordinals.start")));
   if (!spec.serviceName.empty() && !allow_invalid_service_name) {
     for (std::string& msg : is_dns1123_label(spec.serviceName)) {
       errs.push_back(invalid(path.child("serviceName"), quoted(spec.serviceName), std::move(msg)));
     }
   }
-  append_errors(errs, validate_required_selector(spec.selector, "statefulset", path.child("selector")));
+  append(errs, validate_required_selector(spec.selector, "statefulset", path.child("selector")));
   Result<Selector> sel = selector_of(spec.selector);
   if (!sel) {
     errs.push_back(invalid(path.child("selector"), go_label_selector(spec.selector), ""));
   } else {
-    append_errors(errs, validate_stateful_set_template(spec.template_, sel.value(), path.child("template")));
+    append(errs, validate_stateful_set_template(spec.template_, sel.value(), path.child("template")));
   }
   const Path tmpl_spec = path.child("template").child("spec");
-  append_errors(errs, validate_restart_policy_always(spec.template_.spec, tmpl_spec.child("restartPolicy")));
+  append(errs, validate_restart_policy_always(spec.template_.spec, tmpl_spec.child("restartPolicy")));
   if (spec.template_.spec.activeDeadlineSeconds) {
     errs.push_back(
         forbidden(tmpl_spec.child("activeDeadlineSeconds"), "activeDeadlineSeconds in StatefulSet is not Supported"));
@@ -418,7 +418,7 @@ ErrorList validate_stateful_set_update(const apps_v1::StatefulSet& sts, const ap
 ErrorList validate_controller_revision(const apps_v1::ControllerRevision& cr) {
   ErrorList errs;
   if (cr.data.text.empty()) errs.push_back(required(Path("data"), "data is mandatory"));
-  append_errors(errs, validate_nonnegative(cr.revision, Path("revision")));
+  append(errs, validate_nonnegative(cr.revision, Path("revision")));
   return errs;
 }
 
@@ -430,7 +430,7 @@ ErrorList validate_controller_revision_update(const apps_v1::ControllerRevision&
   const nlohmann::json now = nlohmann::json::parse(cr.data.text, nullptr, false);
   const nlohmann::json before = nlohmann::json::parse(old.data.text, nullptr, false);
   const bool equal = now.is_discarded() || before.is_discarded() ? cr.data.text == old.data.text : now == before;
-  append_errors(errs, validate_immutable(equal, now.is_discarded() ? cr.data.text : now.dump(), Path("data")));
+  append(errs, validate_immutable(equal, now.is_discarded() ? cr.data.text : now.dump(), Path("data")));
   return errs;
 }
 

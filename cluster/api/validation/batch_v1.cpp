@@ -12,6 +12,7 @@
 #include "cluster/api/validation/meta.h"
 #include "cluster/api/validation/pod.h"
 #include "cluster/api/validation/workload.h"
+#include "runtime/base/strings.h"
 
 namespace kubepp::api::validation {
 
@@ -57,18 +58,6 @@ std::optional<std::int64_t> parse_index(std::string_view s) {
   }
   if (!negative && n == (std::uint64_t{1} << 63)) return std::nullopt;
   return negative ? static_cast<std::int64_t>(0 - n) : static_cast<std::int64_t>(n);
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); i++) {
-    if (i == s.size() || s[i] == sep) {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
 }
 
 // parseIndexInterval: "X" or "X-Y" with X < Y < completions.
@@ -179,7 +168,7 @@ ErrorList validate_on_pod_conditions(const std::vector<batch_v1::PodFailurePolic
   }
   for (size_t j = 0; j < patterns.size(); j++) {
     const Path at = path.index(j);
-    append_errors(errs, validate_qualified_name(patterns[j].type, at.child("type")));
+    append(errs, validate_qualified_name(patterns[j].type, at.child("type")));
     const std::string& status = patterns[j].status;
     if (status.empty()) {
       errs.push_back(required(at.child("status"), R"(valid values: ["False" "True" "Unknown"])"));
@@ -204,10 +193,10 @@ ErrorList validate_pod_failure_policy_rule(const batch_v1::JobSpec& spec, const 
     errs.push_back(not_supported(action, quoted(rule.action), {"Count", "FailIndex", "FailJob", "Ignore"}));
   }
   if (rule.onExitCodes) {
-    append_errors(errs, validate_on_exit_codes(*rule.onExitCodes, path.child("onExitCodes"), container_names));
+    append(errs, validate_on_exit_codes(*rule.onExitCodes, path.child("onExitCodes"), container_names));
   }
   if (!rule.onPodConditions.empty()) {
-    append_errors(errs, validate_on_pod_conditions(rule.onPodConditions, path.child("onPodConditions")));
+    append(errs, validate_on_pod_conditions(rule.onPodConditions, path.child("onPodConditions")));
   }
   if (rule.onExitCodes && !rule.onPodConditions.empty()) {
     errs.push_back(invalid(path, "", "specifying both OnExitCodes and OnPodConditions is not supported"));
@@ -227,7 +216,7 @@ ErrorList validate_pod_failure_policy(const batch_v1::JobSpec& spec, const Path&
   for (const core_v1::Container& c : spec.template_.spec.containers) names.insert(c.name);
   for (const core_v1::Container& c : spec.template_.spec.initContainers) names.insert(c.name);
   for (size_t i = 0; i < list.size(); i++) {
-    append_errors(errs, validate_pod_failure_policy_rule(spec, list[i], rules.index(i), names));
+    append(errs, validate_pod_failure_policy_rule(spec, list[i], rules.index(i), names));
   }
   return errs;
 }
@@ -262,7 +251,7 @@ ErrorList validate_success_policy_rule(const batch_v1::JobSpec& spec, const batc
   if (rule.succeededCount) {
     const Path p = path.child("succeededCount");
     const std::int32_t count = *rule.succeededCount;
-    append_errors(errs, validate_nonnegative(count, p));
+    append(errs, validate_nonnegative(count, p));
     if (completions && count > *completions) {
       errs.push_back(invalid(
           p, std::to_string(count),
@@ -286,7 +275,7 @@ ErrorList validate_success_policy(const batch_v1::JobSpec& spec, const Path& pat
   }
   if (list.size() > kMaxSuccessPolicyRules) errs.push_back(too_many(rules, list.size(), kMaxSuccessPolicyRules));
   for (size_t i = 0; i < list.size(); i++) {
-    append_errors(errs, validate_success_policy_rule(spec, list[i], rules.index(i)));
+    append(errs, validate_success_policy_rule(spec, list[i], rules.index(i)));
   }
   return errs;
 }
@@ -306,26 +295,26 @@ ErrorList validate_pod_replacement_policy(const batch_v1::JobSpec& spec, const P
 
 ErrorList validate_counts(const batch_v1::JobSpec& spec, const Path& path) {
   ErrorList errs;
-  if (spec.parallelism) append_errors(errs, validate_nonnegative(*spec.parallelism, path.child("parallelism")));
-  if (spec.completions) append_errors(errs, validate_nonnegative(*spec.completions, path.child("completions")));
+  if (spec.parallelism) append(errs, validate_nonnegative(*spec.parallelism, path.child("parallelism")));
+  if (spec.completions) append(errs, validate_nonnegative(*spec.completions, path.child("completions")));
   if (spec.activeDeadlineSeconds) {
-    append_errors(errs, validate_nonnegative(*spec.activeDeadlineSeconds, path.child("activeDeadlineSeconds")));
+    append(errs, validate_nonnegative(*spec.activeDeadlineSeconds, path.child("activeDeadlineSeconds")));
   }
-  if (spec.backoffLimit) append_errors(errs, validate_nonnegative(*spec.backoffLimit, path.child("backoffLimit")));
+  if (spec.backoffLimit) append(errs, validate_nonnegative(*spec.backoffLimit, path.child("backoffLimit")));
   if (spec.ttlSecondsAfterFinished) {
-    append_errors(errs, validate_nonnegative(*spec.ttlSecondsAfterFinished, path.child("ttlSecondsAfterFinished")));
+    append(errs, validate_nonnegative(*spec.ttlSecondsAfterFinished, path.child("ttlSecondsAfterFinished")));
   }
   if (spec.backoffLimitPerIndex) {
-    append_errors(errs, validate_nonnegative(*spec.backoffLimitPerIndex, path.child("backoffLimitPerIndex")));
+    append(errs, validate_nonnegative(*spec.backoffLimitPerIndex, path.child("backoffLimitPerIndex")));
   }
   if (spec.maxFailedIndexes) {
-    append_errors(errs, validate_nonnegative(*spec.maxFailedIndexes, path.child("maxFailedIndexes")));
+    append(errs, validate_nonnegative(*spec.maxFailedIndexes, path.child("maxFailedIndexes")));
     if (!spec.backoffLimitPerIndex) {
       errs.push_back(required(path.child("backoffLimitPerIndex"), "when maxFailedIndexes is specified"));
     }
   }
   if (spec.managedBy) {
-    append_errors(errs, is_domain_prefixed_path(path.child("managedBy"), *spec.managedBy));
+    append(errs, is_domain_prefixed_path(path.child("managedBy"), *spec.managedBy));
     if (spec.managedBy->size() > kMaxManagedByLength) {
       errs.push_back(too_long_bytes(path.child("managedBy"), kMaxManagedByLength));
     }
@@ -380,7 +369,7 @@ ErrorList validate_completion_mode(const batch_v1::JobSpec& spec, const Path& pa
       errs.push_back(
           not_supported(path.child("completionMode"), quoted(mode), {std::string(kNonIndexed), std::string(kIndexed)}));
     }
-    if (mode == kIndexed) append_errors(errs, validate_indexed(spec, path));
+    if (mode == kIndexed) append(errs, validate_indexed(spec, path));
   }
   if (!spec.completionMode || *spec.completionMode == kNonIndexed) {
     if (spec.backoffLimitPerIndex) {
@@ -418,19 +407,19 @@ std::string json_of(const std::optional<T>& value) {
 
 ErrorList validate_job_spec_common(const batch_v1::JobSpec& spec, const Path& path) {
   ErrorList errs = validate_counts(spec, path);
-  append_errors(errs, validate_completion_mode(spec, path));
-  if (spec.podFailurePolicy) append_errors(errs, validate_pod_failure_policy(spec, path.child("podFailurePolicy")));
+  append(errs, validate_completion_mode(spec, path));
+  if (spec.podFailurePolicy) append(errs, validate_pod_failure_policy(spec, path.child("podFailurePolicy")));
   if (spec.successPolicy) {
     if (spec.completionMode.value_or(std::string(kNonIndexed)) != kIndexed) {
       errs.push_back(
           invalid(path.child("successPolicy"), json_of(spec.successPolicy), "requires indexed completion mode"));
     } else {
-      append_errors(errs, validate_success_policy(spec, path.child("successPolicy")));
+      append(errs, validate_success_policy(spec, path.child("successPolicy")));
     }
   }
-  append_errors(errs, validate_pod_replacement_policy(spec, path.child("podReplacementPolicy")));
-  append_errors(errs, validate_pod_template_spec(spec.template_, path.child("template")));
-  append_errors(errs, validate_job_restart_policy(spec, path.child("template").child("spec").child("restartPolicy")));
+  append(errs, validate_pod_replacement_policy(spec, path.child("podReplacementPolicy")));
+  append(errs, validate_pod_template_spec(spec.template_, path.child("template")));
+  append(errs, validate_job_restart_policy(spec, path.child("template").child("spec").child("restartPolicy")));
   return errs;
 }
 
@@ -439,7 +428,7 @@ ErrorList validate_job_spec(const batch_v1::JobSpec& spec, const Path& path, con
   if (!spec.selector) {
     errs.push_back(required(path.child("selector")));
   } else {
-    append_errors(errs, validate_selector(
+    append(errs, validate_selector(
                             spec.selector, path.child("selector"),
                             {.allow_invalid_label_value_in_selector = options.allow_invalid_label_value_in_selector}));
   }
@@ -473,12 +462,12 @@ ErrorList validate_generated_selector(const batch_v1::Job& job, bool require_pre
   if (uid.empty()) errs.push_back(required(Path("metadata").child("uid")));
   const meta_v1::ObjectMeta& tmeta = job.spec.template_.metadata;
   const Path tpath = Path("spec").child("template").child("metadata");
-  append_errors(errs, validate_has_label(tmeta, tpath, kLegacyControllerUidLabel, uid));
-  append_errors(errs, validate_has_label(tmeta, tpath, kLegacyJobNameLabel, name));
+  append(errs, validate_has_label(tmeta, tpath, kLegacyControllerUidLabel, uid));
+  append(errs, validate_has_label(tmeta, tpath, kLegacyJobNameLabel, name));
   Labels expected = {{kLegacyControllerUidLabel, uid}, {kLegacyJobNameLabel, name}};
   if (require_prefixed_labels) {
-    append_errors(errs, validate_has_label(tmeta, tpath, kControllerUidLabel, uid));
-    append_errors(errs, validate_has_label(tmeta, tpath, kJobNameLabel, name));
+    append(errs, validate_has_label(tmeta, tpath, kControllerUidLabel, uid));
+    append(errs, validate_has_label(tmeta, tpath, kJobNameLabel, name));
     expected[kControllerUidLabel] = uid;
     expected[kJobNameLabel] = name;
   }
@@ -494,7 +483,7 @@ ErrorList validate_generated_selector(const batch_v1::Job& job, bool require_pre
 
 ErrorList validate_job(const batch_v1::Job& job, const JobValidationOptions& options) {
   ErrorList errs = validate_generated_selector(job, options.require_prefixed_labels);
-  append_errors(errs, validate_job_spec(job.spec, Path("spec"), options));
+  append(errs, validate_job_spec(job.spec, Path("spec"), options));
   if (job.spec.completionMode == std::string(kIndexed) && job.spec.completions && *job.spec.completions > 0) {
     // The pods' hostnames are `<job name>-<index>`.
     const std::string hostname = job.metadata.name + "-" + std::to_string(*job.spec.completions - 1);
@@ -560,19 +549,19 @@ ErrorList validate_job_update(const batch_v1::Job& job, const batch_v1::Job& old
   const batch_v1::JobSpec& s = job.spec;
   const batch_v1::JobSpec& o = old.spec;
   const Path spec("spec");
-  append_errors(errs, validate_completions_update(s, o, spec.child("completions")));
-  append_errors(errs,
+  append(errs, validate_completions_update(s, o, spec.child("completions")));
+  append(errs,
                 validate_immutable(s.selector == o.selector, go_label_selector(s.selector), spec.child("selector")));
-  append_errors(errs, validate_template_update(s, o, spec, options.allow_mutable_scheduling_directives));
-  append_errors(errs, validate_immutable(s.completionMode == o.completionMode, go_optional(s.completionMode),
+  append(errs, validate_template_update(s, o, spec, options.allow_mutable_scheduling_directives));
+  append(errs, validate_immutable(s.completionMode == o.completionMode, go_optional(s.completionMode),
                                          spec.child("completionMode")));
-  append_errors(errs, validate_immutable(s.podFailurePolicy == o.podFailurePolicy, json_of(s.podFailurePolicy),
+  append(errs, validate_immutable(s.podFailurePolicy == o.podFailurePolicy, json_of(s.podFailurePolicy),
                                          spec.child("podFailurePolicy")));
-  append_errors(errs, validate_immutable(s.backoffLimitPerIndex == o.backoffLimitPerIndex,
+  append(errs, validate_immutable(s.backoffLimitPerIndex == o.backoffLimitPerIndex,
                                          go_optional(s.backoffLimitPerIndex), spec.child("backoffLimitPerIndex")));
-  append_errors(errs,
+  append(errs,
                 validate_immutable(s.managedBy == o.managedBy, go_optional(s.managedBy), spec.child("managedBy")));
-  append_errors(errs, validate_immutable(s.successPolicy == o.successPolicy, json_of(s.successPolicy),
+  append(errs, validate_immutable(s.successPolicy == o.successPolicy, json_of(s.successPolicy),
                                          spec.child("successPolicy")));
   return errs;
 }

@@ -90,22 +90,22 @@ ErrorList validate_cron_job_spec(const batch_v1::CronJobSpec& spec, const batch_
     errs.push_back(required(path.child("schedule")));
   } else {
     const bool allow_tz = old != nullptr && old->schedule.find("TZ") != std::string::npos;
-    append_errors(errs, validate_schedule_format(spec.schedule, allow_tz, spec.timeZone, path.child("schedule")));
+    append(errs, validate_schedule_format(spec.schedule, allow_tz, spec.timeZone, path.child("schedule")));
   }
   if (spec.startingDeadlineSeconds) {
-    append_errors(errs, validate_nonnegative(*spec.startingDeadlineSeconds, path.child("startingDeadlineSeconds")));
+    append(errs, validate_nonnegative(*spec.startingDeadlineSeconds, path.child("startingDeadlineSeconds")));
   }
   if (old == nullptr || old->timeZone != spec.timeZone) {
-    append_errors(errs, validate_time_zone(spec.timeZone, path.child("timeZone")));
+    append(errs, validate_time_zone(spec.timeZone, path.child("timeZone")));
   }
-  append_errors(errs, validate_concurrency_policy(spec.concurrencyPolicy, path.child("concurrencyPolicy")));
-  append_errors(errs, validate_job_template_spec(spec.jobTemplate, path.child("jobTemplate")));
+  append(errs, validate_concurrency_policy(spec.concurrencyPolicy, path.child("concurrencyPolicy")));
+  append(errs, validate_job_template_spec(spec.jobTemplate, path.child("jobTemplate")));
   if (spec.successfulJobsHistoryLimit) {
-    append_errors(errs,
+    append(errs,
                   validate_nonnegative(*spec.successfulJobsHistoryLimit, path.child("successfulJobsHistoryLimit")));
   }
   if (spec.failedJobsHistoryLimit) {
-    append_errors(errs, validate_nonnegative(*spec.failedJobsHistoryLimit, path.child("failedJobsHistoryLimit")));
+    append(errs, validate_nonnegative(*spec.failedJobsHistoryLimit, path.child("failedJobsHistoryLimit")));
   }
   return errs;
 }

@@ -22,10 +22,6 @@ namespace {
 constexpr std::size_t kMaxSecretSize = 1024 * 1024;  // core.MaxSecretSize, also ConfigMaps'
 const std::vector<std::string> kProtocols = {"SCTP", "TCP", "UDP"};
 
-void append(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
 FieldError internal_error(const Path& p, std::string detail) {
   return {FieldError::Type::Internal, p.str(), "", std::move(detail)};
 }

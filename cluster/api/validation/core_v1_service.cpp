@@ -22,10 +22,6 @@ constexpr std::string_view kLoadBalancerSourceRanges = "service.beta.kubernetes.
 
 const std::vector<std::string> kProtocols = {"SCTP", "TCP", "UDP"};
 
-void append(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
 bool contains(const std::vector<std::string>& set, std::string_view value) {
   return std::find(set.begin(), set.end(), value) != set.end();
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cluster/api/field.h"
+#include "runtime/base/strings.h"
 
 namespace kubepp::api {
 
@@ -90,18 +91,6 @@ Result<std::uint64_t> parse_int_or_name(std::string_view expr, const Bounds& bou
     if (name == lower) return value;
   }
   return must_parse_int(expr);
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); i++) {
-    if (i == s.size() || s[i] == sep) {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
 }
 
 // The values of one field and whether it was a plain `*` or `?` (robfig's starBit).

@@ -71,8 +71,15 @@ ErrorList validate_managed_fields(const std::vector<meta_v1::ManagedFieldsEntry>
   return errs;
 }
 
-void append(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+// What a new object and an update check alike: everything but the identity fields.
+ErrorList validate_meta_contents(const meta_v1::ObjectMeta& meta, const Path& path) {
+  ErrorList errs = validate_nonnegative(meta.generation, path.child("generation"));
+  append(errs, validate_labels(meta.labels, path.child("labels")));
+  append(errs, validate_annotations(meta.annotations, path.child("annotations")));
+  append(errs, validate_owner_references(meta.ownerReferences, path.child("ownerReferences")));
+  append(errs, validate_finalizers(meta.finalizers, path.child("finalizers")));
+  append(errs, validate_managed_fields(meta.managedFields, path.child("managedFields")));
+  return errs;
 }
 
 }  // namespace
@@ -142,12 +149,7 @@ ErrorList validate_object_meta(const meta_v1::ObjectMeta& meta, bool namespaced,
   } else if (!meta.namespace_.empty()) {
     errs.push_back(forbidden(path.child("namespace"), "not allowed on this type"));
   }
-  append(errs, validate_nonnegative(meta.generation, path.child("generation")));
-  append(errs, validate_labels(meta.labels, path.child("labels")));
-  append(errs, validate_annotations(meta.annotations, path.child("annotations")));
-  append(errs, validate_owner_references(meta.ownerReferences, path.child("ownerReferences")));
-  append(errs, validate_finalizers(meta.finalizers, path.child("finalizers")));
-  append(errs, validate_managed_fields(meta.managedFields, path.child("managedFields")));
+  append(errs, validate_meta_contents(meta, path));
   return errs;
 }
 
@@ -163,12 +165,7 @@ ErrorList validate_object_meta_update(const meta_v1::ObjectMeta& meta, const met
     errs.push_back(invalid(path.child("deletionTimestamp"), quoted(meta.deletionTimestamp ? meta.deletionTimestamp->str() : ""),
                            "field is immutable; may only be changed via deletion"));
   }
-  append(errs, validate_nonnegative(meta.generation, path.child("generation")));
-  append(errs, validate_labels(meta.labels, path.child("labels")));
-  append(errs, validate_annotations(meta.annotations, path.child("annotations")));
-  append(errs, validate_owner_references(meta.ownerReferences, path.child("ownerReferences")));
-  append(errs, validate_finalizers(meta.finalizers, path.child("finalizers")));
-  append(errs, validate_managed_fields(meta.managedFields, path.child("managedFields")));
+  append(errs, validate_meta_contents(meta, path));
   return errs;
 }
 

@@ -15,10 +15,6 @@ namespace kubepp::api::validation {
 
 namespace {
 
-void append(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
 ErrorList messages(const std::vector<std::string>& msgs, const Path& path, const std::string& shown) {
   ErrorList errs;
   for (const std::string& m : msgs) errs.push_back(invalid(path, shown, m));

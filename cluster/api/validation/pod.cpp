@@ -421,7 +421,6 @@ core_v1::PodSpec munge_updatable_fields(const core_v1::PodSpec& now, const core_
 
 namespace kubepp::api {
 
-using validation::podspec::append;
 
 ErrorList validate_kind(const core_v1::Pod& pod) {
   ErrorList errs = validation::validate_pod_metadata_and_spec(pod);

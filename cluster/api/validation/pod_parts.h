@@ -35,9 +35,6 @@ struct PodContext {
   const PodValidationOptions& options;
 };
 
-/// Moves `more` to the end of `to`.
-void append(ErrorList& to, ErrorList more);
-
 // ---- paths and the downward API (pod_downward_api.cpp), volumes (pod_volume.cpp) -------
 
 /// validateLocalDescendingPath: not absolute, no `..` element.

@@ -15,7 +15,7 @@ ErrorList validate_tolerations(const std::vector<core_v1::Toleration>& toleratio
   for (size_t i = 0; i < tolerations.size(); i++) {
     const core_v1::Toleration& t = tolerations[i];
     const Path at = path.index(i);
-    if (!t.key.empty()) podspec::append(errs, validate_label_name(t.key, at.child("key")));
+    if (!t.key.empty()) append(errs, validate_label_name(t.key, at.child("key")));
     if (t.key.empty() && t.operator_ != "Exists") {
       errs.push_back(invalid(at.child("operator"), quoted(t.operator_),
                              "operator must be Exists when `key` is empty, which means \"match all values and all keys\""));
@@ -62,7 +62,7 @@ ErrorList validate_node_selector_requirement(const core_v1::NodeSelectorRequirem
   } else {
     errs.push_back(invalid(path.child("operator"), quoted(op), "not a valid selector operator"));
   }
-  podspec::append(errs, validate_label_name(r.key, path.child("key")));
+  append(errs, validate_label_name(r.key, path.child("key")));
   if (!allow_invalid_values) {
     for (size_t i = 0; i < r.values.size(); i++) {
       for (std::string& msg : is_valid_label_value(r.values[i])) {
@@ -98,11 +98,11 @@ ErrorList validate_node_field_selector_requirement(const core_v1::NodeSelectorRe
 ErrorList validate_node_selector_term(const core_v1::NodeSelectorTerm& term, bool allow_invalid_values, const Path& path) {
   ErrorList errs;
   for (size_t j = 0; j < term.matchExpressions.size(); j++) {
-    podspec::append(errs, validate_node_selector_requirement(term.matchExpressions[j], allow_invalid_values,
+    append(errs, validate_node_selector_requirement(term.matchExpressions[j], allow_invalid_values,
                                                              path.child("matchExpressions").index(j)));
   }
   for (size_t j = 0; j < term.matchFields.size(); j++) {
-    podspec::append(errs, validate_node_field_selector_requirement(term.matchFields[j], path.child("matchFields").index(j)));
+    append(errs, validate_node_field_selector_requirement(term.matchFields[j], path.child("matchFields").index(j)));
   }
   return errs;
 }
@@ -114,7 +114,7 @@ ErrorList validate_node_selector(const core_v1::NodeSelector& selector, const Pa
   if (selector.nodeSelectorTerms.empty()) return {required(terms, "must have at least one node selector term")};
   ErrorList errs;
   for (size_t i = 0; i < selector.nodeSelectorTerms.size(); i++) {
-    podspec::append(errs, validate_node_selector_term(selector.nodeSelectorTerms[i], false, terms.index(i)));
+    append(errs, validate_node_selector_term(selector.nodeSelectorTerms[i], false, terms.index(i)));
   }
   return errs;
 }

@@ -599,10 +599,6 @@ ErrorList validate_volume_source(const core_v1::Volume& v, const Path& path, con
 
 }  // namespace
 
-void append(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
 ErrorList validate_volumes(const std::vector<core_v1::Volume>& volumes, const meta_v1::ObjectMeta* meta,
                            const PodValidationOptions& options, const Path& path, VolumeMap& valid) {
   ErrorList errs;

@@ -6,10 +6,6 @@
 
 namespace kubepp::api::validation {
 
-void append_errors(ErrorList& to, ErrorList more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
 ErrorList validate_selector(const std::optional<meta_v1::LabelSelector>& selector, const Path& path,
                             LabelSelectorValidationOptions options) {
   return validate_label_selector(selector ? &*selector : nullptr, path, options);

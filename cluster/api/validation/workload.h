@@ -17,8 +17,6 @@
 
 namespace kubepp::api::validation {
 
-/// Moves `more` to the end of `to`.
-void append_errors(ErrorList& to, ErrorList more);
 
 /// ValidateLabelSelector on the API type: matchLabels and each matchExpressions entry
 /// under `path`; a missing selector is valid.

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "cluster/api/validation/apps_v1.h"
+#include "tests/cluster/api/fixtures.h"
 #include "tests/cluster/api/upstream_messages.h"
-#include "tests/cluster/api/workload_fixtures.h"
 
 using namespace kubepp::api;
 using namespace kubepp::api::testing;
@@ -92,32 +92,11 @@ spec:
       resources: {requests: {storage: 1Gi}}
 )";
 
-template <typename T>
-struct Case {
-  std::string name;
-  std::function<void(T&)> change;
-  std::string want;  // to_string of the errors, one per line; "" for valid
-};
-
-// Runs each case on a fresh copy of `base` through `rules`.
-template <typename T>
-void run(const T& base, const std::vector<Case<T>>& cases, const std::function<ErrorList(const T&)>& rules) {
-  for (const Case<T>& c : cases) {
-    SECTION(c.name) {
-      T object = base;
-      c.change(object);
-      CHECK(to_string(rules(object)) == c.want);
-    }
-  }
-}
-
 meta_v1::LabelSelector match_labels(std::map<std::string, std::string> labels) {
   meta_v1::LabelSelector s;
   s.matchLabels = std::move(labels);
   return s;
 }
-
-const std::string kNotMatching = "`selector` does not match template `labels`";
 
 }  // namespace
 
@@ -136,7 +115,7 @@ TEST_CASE("Deployment spec rules", "[unit][validation][apps]") {
   using D = apps_v1::Deployment;
   const D base = defaulted<D>(kKubectlDeployment);
   const std::string ru = "spec.strategy.rollingUpdate.";
-  const std::vector<Case<D>> cases = {
+  const std::vector<TextCase<D>> cases = {
       {"replicas 0 is valid", [](D& d) { d.spec.replicas = 0; }, ""},
       {"replicas -1", [](D& d) { d.spec.replicas = -1; },
        "spec.replicas: Invalid value: -1: must be greater than or equal to 0"},
@@ -177,7 +156,7 @@ TEST_CASE("Deployment spec rules", "[unit][validation][apps]") {
        "spec.progressDeadlineSeconds: Invalid value: -1: must be greater than minReadySeconds"},
       {"paused is valid", [](D& d) { d.spec.paused = true; }, ""},
   };
-  run<D>(base, cases, [](const D& d) { return validate_kind(d); });
+  run_cases<D>(base, cases, [](const D& d) { return validate_kind(d); });
 }
 
 TEST_CASE("Deployment strategy rules", "[unit][validation][apps]") {
@@ -191,7 +170,7 @@ TEST_CASE("Deployment strategy rules", "[unit][validation][apps]") {
     };
   };
   using I = IntOrString;
-  const std::vector<Case<D>> cases = {
+  const std::vector<TextCase<D>> cases = {
       {"Recreate without rollingUpdate", [](D& d) { d.spec.strategy = {"Recreate", std::nullopt}; }, ""},
       {"Recreate with rollingUpdate", [](D& d) { d.spec.strategy.type = "Recreate"; },
        "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"},
@@ -230,7 +209,7 @@ TEST_CASE("Deployment strategy rules", "[unit][validation][apps]") {
        limits(I::from_int(1), I::from_int(-1)),
        p + "maxSurge: Invalid value: -1: must be greater than or equal to 0"},
   };
-  run<D>(base, cases, [](const D& d) { return validate_kind(d); });
+  run_cases<D>(base, cases, [](const D& d) { return validate_kind(d); });
 }
 
 TEST_CASE("a Deployment's selector cannot change", "[unit][validation][apps]") {
@@ -251,7 +230,7 @@ TEST_CASE("ReplicaSet rules", "[unit][validation][apps]") {
   using R = apps_v1::ReplicaSet;
   const R base = defaulted<R>(kReplicaSet);
   CHECK(validate_all(base) == "");
-  const std::vector<Case<R>> cases = {
+  const std::vector<TextCase<R>> cases = {
       {"replicas -1", [](R& r) { r.spec.replicas = -1; },
        "spec.replicas: Invalid value: -1: must be greater than or equal to 0"},
       {"minReadySeconds -1", [](R& r) { r.spec.minReadySeconds = -1; },
@@ -263,7 +242,7 @@ TEST_CASE("ReplicaSet rules", "[unit][validation][apps]") {
       {"restartPolicy OnFailure", [](R& r) { r.spec.template_.spec.restartPolicy = "OnFailure"; },
        "spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: \"Always\""},
   };
-  run<R>(base, cases, [](const R& r) { return validate_kind(r); });
+  run_cases<R>(base, cases, [](const R& r) { return validate_kind(r); });
 
   R changed = base;
   changed.spec.selector->matchLabels["tier"] = "web";
@@ -285,7 +264,7 @@ TEST_CASE("DaemonSet rules", "[unit][validation][apps]") {
     };
   };
   using I = IntOrString;
-  const std::vector<Case<S>> cases = {
+  const std::vector<TextCase<S>> cases = {
       {"no selector: not required, but the labels no longer match", [](S& s) { s.spec.selector.reset(); },
        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"agent\"}: " + kNotMatching},
       {"an empty selector", [](S& s) { s.spec.selector = meta_v1::LabelSelector{}; },
@@ -317,7 +296,7 @@ TEST_CASE("DaemonSet rules", "[unit][validation][apps]") {
       {"maxUnavailable -1", limits(I::from_int(-1), I::from_int(0)),
        p + "maxUnavailable: Invalid value: -1: must be greater than or equal to 0"},
   };
-  run<S>(base, cases, [](const S& s) { return validate_kind(s); });
+  run_cases<S>(base, cases, [](const S& s) { return validate_kind(s); });
 
   S changed = base;
   changed.spec.selector->matchLabels["app"] = "agent2";
@@ -333,7 +312,7 @@ TEST_CASE("StatefulSet rules", "[unit][validation][apps]") {
   CHECK(validate_all(base) == "");
   const std::string ru = "spec.updateStrategy.rollingUpdate.";
   using I = IntOrString;
-  const std::vector<Case<S>> cases = {
+  const std::vector<TextCase<S>> cases = {
       {"Parallel", [](S& s) { s.spec.podManagementPolicy = "Parallel"; }, ""},
       {"no podManagementPolicy", [](S& s) { s.spec.podManagementPolicy = ""; },
        "spec.podManagementPolicy: Required value"},
@@ -383,7 +362,7 @@ TEST_CASE("StatefulSet rules", "[unit][validation][apps]") {
       {"activeDeadlineSeconds", [](S& s) { s.spec.template_.spec.activeDeadlineSeconds = 1; },
        "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in StatefulSet is not Supported"},
   };
-  run<S>(base, cases, [](const S& s) { return validate_kind(s); });
+  run_cases<S>(base, cases, [](const S& s) { return validate_kind(s); });
 }
 
 TEST_CASE("a StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, retention "
@@ -394,7 +373,7 @@ TEST_CASE("a StatefulSet's spec may change only in replicas, ordinals, template,
   const std::string forbidden =
       "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
       "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden";
-  const std::vector<Case<S>> cases = {
+  const std::vector<TextCase<S>> cases = {
       {"the allowed fields", [](S& s) {
          s.spec.replicas = 5;
          s.spec.ordinals = apps_v1::StatefulSetOrdinals{1};
@@ -407,7 +386,7 @@ TEST_CASE("a StatefulSet's spec may change only in replicas, ordinals, template,
       {"podManagementPolicy", [](S& s) { s.spec.podManagementPolicy = "Parallel"; }, forbidden},
       {"volumeClaimTemplates", [](S& s) { s.spec.volumeClaimTemplates.clear(); }, forbidden},
   };
-  run<S>(old, cases, [&](const S& s) { return validate_kind_update(s, old); });
+  run_cases<S>(old, cases, [&](const S& s) { return validate_kind_update(s, old); });
 
   SECTION("a serviceName stored before the DNS-label rule can stay") {
     S legacy = old;

@@ -7,29 +7,15 @@
 #include <map>
 #include <string>
 
-#include "cluster/api/codec.h"
-#include "cluster/api/decode.h"
-#include "cluster/api/registry.h"
-#include "cluster/api/rules.h"
 #include "cluster/api/types/core_v1.h"
 #include "cluster/api/types/discovery_v1.h"
 #include "cluster/api/types/networking_v1.h"
+#include "tests/cluster/api/fixtures.h"
 
 using namespace kubepp::api;
+using namespace kubepp::api::testing;
 
 namespace {
-
-template <typename T>
-T defaulted(const std::string& yaml) {
-  auto docs = decode_documents(yaml);
-  REQUIRE(docs.ok());
-  T o;
-  auto r = from_json(docs.value().at(0), o);
-  INFO((r.ok() ? std::string() : r.error().message));
-  REQUIRE(r.ok());
-  set_defaults(*find_kind(o.apiVersion, o.kind), &o);
-  return o;
-}
 
 core_v1::Service service(const std::string& spec) {
   return defaulted<core_v1::Service>("apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: d}\nspec: " + spec + "\n");

@@ -16,20 +16,6 @@ using Messages = std::vector<std::string>;
 
 namespace {
 
-// More of upstream's messages (the double spaces are upstream's).
-const std::string kDNS1123LabelRule =
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
-    "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const std::string kDNS1123SubdomainRule =
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
-    "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const std::string kDNS1035LabelRule =
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
-    "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for "
-    "validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-
 std::string a(size_t n) { return std::string(n, 'a'); }
 
 // A valid subdomain of exactly n bytes (n >= 1): labels of 63 joined by dots.

@@ -8,73 +8,21 @@
 #include <string>
 #include <vector>
 
-#include "cluster/api/codec.h"
-#include "cluster/api/decode.h"
 #include "cluster/api/registry.h"
 #include "cluster/api/rules.h"
 #include "cluster/api/validation/other.h"
+#include "tests/cluster/api/fixtures.h"
 #include "tests/cluster/api/upstream_messages.h"
 
 using namespace kubepp::api;
 using namespace kubepp::api::testing;
-using Lines = std::vector<std::string>;
 
 namespace {
 
-const std::string kDNS1123SubdomainRule =
-    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
-    "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const std::string kDNS1123LabelRule =
-    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
-    "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
-    "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const std::string kDNS1035LabelRule =
-    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
-    "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for "
-    "validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 const std::string kWildcardRule =
     "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of "
     "lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', "
     "regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const std::string kPortRange = "must be between 1 and 65535, inclusive";
-const std::string kBadCIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
-
-template <typename T>
-T defaulted(const std::string& yaml) {
-  auto docs = decode_documents(yaml);
-  REQUIRE(docs.ok());
-  T o;
-  auto r = from_json(docs.value().at(0), o);
-  INFO((r.ok() ? std::string() : r.error().message));
-  REQUIRE(r.ok());
-  set_defaults(*find_kind(o.apiVersion, o.kind), &o);
-  return o;
-}
-
-Lines lines(const ErrorList& errs) {
-  Lines out;
-  for (const FieldError& e : errs) out.push_back(e.str());
-  return out;
-}
-
-template <typename T>
-struct Case {
-  std::string name;
-  std::function<void(T&)> change;
-  Lines want;
-};
-
-template <typename T>
-void check(const T& base, const std::vector<Case<T>>& cases) {
-  REQUIRE(lines(validate_kind(base)) == Lines{});
-  for (const Case<T>& c : cases) {
-    CAPTURE(c.name);
-    T o = base;
-    c.change(o);
-    CHECK(lines(validate_kind(o)) == c.want);
-  }
-}
 
 networking_v1::HTTPIngressPath& first_path(networking_v1::Ingress& i) { return i.spec.rules[0].http->paths[0]; }
 
@@ -104,7 +52,7 @@ TEST_CASE("Ingress: hosts, paths and path types", "[unit][validation]") {
   auto path = [](std::string type, std::string value) {
     return [type, value](I& i) { first_path(i).pathType = type; first_path(i).path = value; };
   };
-  check<I>(base, {
+  check_cases<I>(base, {
       {"pathType required", [](I& i) { first_path(i).pathType.reset(); },
        {p + ".pathType: Required value: pathType must be specified"}},
       {"pathType value", path("Regex", "/"),
@@ -148,7 +96,7 @@ TEST_CASE("Ingress: backends", "[unit][validation]") {
   const I base = defaulted<I>(kIngress);
   const std::string b = "spec.rules[0].http.paths[0].backend";
   auto svc = [](I& i) -> networking_v1::IngressServiceBackend& { return *first_path(i).backend.service; };
-  check<I>(base, {
+  check_cases<I>(base, {
       {"a named port", [&](I& i) { svc(i).port = {"http", 0}; }, {}},
       {"port 65535", [&](I& i) { svc(i).port.number = 65535; }, {}},
       {"port 65536", [&](I& i) { svc(i).port.number = 65536; },
@@ -212,7 +160,7 @@ spec:
   REQUIRE(base.spec.parameters->scope == "Cluster");  // the schema's default
   const std::string c = "spec.controller";
   auto params = [](IC& i) -> networking_v1::IngressClassParametersReference& { return *i.spec.parameters; };
-  check<IC>(base, {
+  check_cases<IC>(base, {
       {"controller required", [](IC& i) { i.spec.controller = ""; }, {c + ": Required value"}},
       {"a domain-prefixed path", [](IC& i) { i.spec.controller = "nginx"; },
        {c + ": Invalid value: \"nginx\": must be a domain-prefixed path (such as \"acme.io/foo\")"}},
@@ -263,7 +211,7 @@ spec:
   const std::string port = "spec.ingress[0].ports[0]";
   auto the_port = [](NP& n) -> networking_v1::NetworkPolicyPort& { return n.spec.ingress[0].ports[0]; };
   auto block = [](NP& n) -> networking_v1::IPBlock& { return *n.spec.egress[0].to[0].ipBlock; };
-  check<NP>(base, {
+  check_cases<NP>(base, {
       {"port 0", [&](NP& n) { the_port(n).port = IntOrString::from_int(0); }, {port + ".port: Invalid value: 0: " + kPortRange}},
       {"a port range", [&](NP& n) { the_port(n).endPort = 5433; }, {}},
       {"endPort below port", [&](NP& n) { the_port(n).endPort = 5431; },
@@ -332,7 +280,7 @@ ports: [{name: http, port: 8080}]
     p.protocol = "TCP";
     e.ports.push_back(p);
   };
-  check<ES>(base, {
+  check_cases<ES>(base, {
       {"addressType", [](ES& e) { e.addressType = "IP"; },
        {"addressType: Unsupported value: \"IP\": supported values: \"FQDN\", \"IPv4\", \"IPv6\""}},
       {"addressType required", [](ES& e) { e.addressType = ""; }, {"addressType: Required value"}},
@@ -382,7 +330,7 @@ kind: Lease
 metadata: {name: kube-scheduler, namespace: kube-system}
 spec: {holderIdentity: node-1, leaseDurationSeconds: 15, leaseTransitions: 0}
 )");
-  check<L>(base, {
+  check_cases<L>(base, {
       {"duration 0", [](L& l) { l.spec.leaseDurationSeconds = 0; },
        {"spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0"}},
       {"duration 1", [](L& l) { l.spec.leaseDurationSeconds = 1; }, {}},
@@ -406,10 +354,7 @@ metadata: {name: web, namespace: default}
 spec: {minAvailable: 2, selector: {matchLabels: {app: web}}}
 )");
   auto min = [](IntOrString v) { return [v](PDB& p) { p.spec.minAvailable = v; }; };
-  const std::string percent_rule =
-      "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for "
-      "validation is '[0-9]+%')";
-  check<PDB>(base, {
+  check_cases<PDB>(base, {
       {"0", min(IntOrString::from_int(0)), {}},
       {"-1", min(IntOrString::from_int(-1)), {"spec.minAvailable: Invalid value: -1: must be greater than or equal to 0"}},
       {"100%", min(IntOrString::from_string("100%")), {}},
@@ -417,7 +362,7 @@ spec: {minAvailable: 2, selector: {matchLabels: {app: web}}}
        {"spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"101%\"}: must not be greater "
         "than 100%"}},
       {"not a percentage", min(IntOrString::from_string("half")),
-       {"spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"half\"}: " + percent_rule}},
+       {"spec.minAvailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"half\"}: " + kPercentRule}},
       {"maxUnavailable instead", [](PDB& p) { p.spec.minAvailable.reset(); p.spec.maxUnavailable = IntOrString::from_string("25%"); }, {}},
       {"not both", [](PDB& p) { p.spec.maxUnavailable = IntOrString::from_int(1); },
        {"spec: Invalid value: minAvailable and maxUnavailable cannot be both set"}},

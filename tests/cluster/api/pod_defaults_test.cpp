@@ -5,36 +5,18 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "cluster/api/codec.h"
-#include "cluster/api/decode.h"
 #include "cluster/api/defaults/pod.h"
-#include "cluster/api/registry.h"
-#include "cluster/api/rules.h"
 #include "cluster/api/types/core_v1.h"
+#include "tests/cluster/api/fixtures.h"
 
 using namespace kubepp::api;
+using namespace kubepp::api::testing;
 using core_v1::Pod;
 
 namespace {
 
-template <typename T>
-T defaulted(const std::string& kind_name, const std::string& yaml) {
-  auto docs = decode_documents(yaml);
-  REQUIRE(docs.ok());
-  T object;
-  auto r = from_json(docs.value().at(0), object);
-  INFO((r.ok() ? std::string() : r.error().message));
-  REQUIRE(r.ok());
-  const schema::KindInfo* kind = find_kind("v1", kind_name);
-  REQUIRE(kind != nullptr);
-  set_defaults(*kind, &object);
-  return object;
-}
-
 Pod defaulted_pod(const std::string& spec_yaml) {
-  return defaulted<Pod>("Pod", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n" + spec_yaml);
+  return defaulted<Pod>("apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n" + spec_yaml);
 }
 
 }  // namespace
@@ -197,7 +179,7 @@ TEST_CASE("pod-level limits give pod-level requests", "[unit][defaults]") {
 }
 
 TEST_CASE("a pod template gets the spec's defaults but not the pod's", "[unit][defaults]") {
-  auto t = defaulted<core_v1::PodTemplate>("PodTemplate", R"(
+  auto t = defaulted<core_v1::PodTemplate>(R"(
 apiVersion: v1
 kind: PodTemplate
 metadata: {name: t, namespace: default}

@@ -8,7 +8,7 @@
 
 #include "cluster/api/defaults/apps_v1.h"
 #include "cluster/api/defaults/batch_v1.h"
-#include "tests/cluster/api/workload_fixtures.h"
+#include "tests/cluster/api/fixtures.h"
 
 using namespace kubepp::api;
 using namespace kubepp::api::testing;
