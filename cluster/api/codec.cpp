@@ -199,7 +199,8 @@ bool Decoder::decode(const json& in, const Type& t, void* out, const Path& path,
 bool Decoder::decode_struct(const json& in, const Type& t, void* out, const Path& path,
                             const std::string& go_path, const std::string& owner) {
   if (!in.is_object()) return type_error(in, t, go_path, owner);
-  const std::string me = go_type_name(t).substr(go_type_name(t).find('.') + 1);
+  const std::string go_name = go_type_name(t);  // "v1.PodSpec": errors name "PodSpec"
+  const std::string me = go_name.substr(go_name.find('.') + 1);
   for (const auto& [name, value] : in.items()) {
     void* holder = out;  // moves to the inlined part when the field is one of its
     const schema::Field* f = t.field(name, &holder);

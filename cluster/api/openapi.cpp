@@ -1,6 +1,8 @@
 // openapi.cpp — schema Types to OpenAPI schema objects.
 #include "cluster/api/openapi.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cluster/api/registry.h"
@@ -153,13 +155,87 @@ class Builder {
   json defs_ = json::object();
 };
 
+/// One REST operation on a kind's path.
+struct Operation {
+  const char* method;   // "get"
+  const char* action;   // x-kubernetes-action: "list", "get", "post", "put", "patch", "delete"
+  bool item;            // on …/{name} rather than the collection
+  bool writes;          // takes a body and the fieldValidation parameter
+};
+constexpr Operation kOperations[] = {
+    {"get", "list", false, false},  {"post", "post", false, true},  {"get", "get", true, false},
+    {"put", "put", true, true},     {"patch", "patch", true, true}, {"delete", "delete", true, false},
+};
+
+/// The paths of every stored kind of `api_version` (all when empty), for either version of
+/// the document: they differ only in how a parameter's type and a response are written.
+json paths(std::string_view api_version, Version v) {
+  json out = json::object();
+  for (const schema::KindInfo& k : all_kinds()) {
+    if (k.resource.empty() || (!api_version.empty() && k.api_version != api_version)) continue;
+    const std::string collection = api_path(k.api_version) + (k.namespaced ? "/namespaces/{namespace}/" : "/") +
+                                   std::string(k.resource);
+    const std::string ref = (v == Version::V2 ? "#/definitions/" : "#/components/schemas/") + std::string(k.type->name);
+    for (const Operation& op : kOperations) {
+      json o = {{"x-kubernetes-action", op.action}, {"x-kubernetes-group-version-kind", gvk(k)},
+                {"operationId", std::string(op.action) + std::string(k.kind)}};
+      json parameters = json::array();
+      if (op.writes) {
+        json p = {{"name", "fieldValidation"}, {"in", "query"},
+                  {"description", "What to do with fields the schema does not know: Ignore, Warn or Strict."}};
+        if (v == Version::V2) p["type"] = "string"; else p["schema"] = {{"type", "string"}};
+        parameters.push_back(std::move(p));
+      }
+      o["parameters"] = std::move(parameters);
+      json ok = {{"description", "OK"}};
+      if (v == Version::V2) {
+        ok["schema"] = {{"$ref", ref}};
+      } else {
+        ok["content"] = {{"application/json", {{"schema", {{"$ref", ref}}}}}};
+      }
+      o["responses"] = {{"200", std::move(ok)}};
+      out[op.item ? collection + "/{name}" : collection][op.method] = std::move(o);
+    }
+  }
+  return out;
+}
+
+
 }  // namespace
+
+std::string api_path(std::string_view api_version) {
+  return (api_version.find('/') == std::string_view::npos ? "/api/" : "/apis/") + std::string(api_version);
+}
+
+std::vector<std::string> openapi_group_versions() {
+  std::vector<std::string> out;
+  for (const schema::KindInfo& k : all_kinds()) {
+    if (k.resource.empty()) continue;
+    if (std::find(out.begin(), out.end(), k.api_version) == out.end()) out.emplace_back(k.api_version);
+  }
+  return out;
+}
+
+json openapi_v3_document(std::string_view api_version, std::string_view version) {
+  return {{"openapi", "3.0.0"},
+          {"info", {{"title", "Kubernetes"}, {"version", std::string(version)}}},
+          {"paths", paths(api_version, Version::V3)},
+          {"components", {{"schemas", openapi_v3_schemas(api_version)}}}};
+}
+
+json openapi_v2_document(std::string_view version) {
+  return {{"swagger", "2.0"},
+          {"info", {{"title", "Kubernetes"}, {"version", std::string(version)}}},
+          {"paths", paths("", Version::V2)},
+          {"definitions", openapi_v2_definitions()}};
+}
 
 json openapi_v2_definitions() {
   Builder b(Version::V2);
   for (const schema::KindInfo& k : all_kinds()) b.add_kind(k);
   return b.take();
 }
+
 
 json openapi_v3_schemas(std::string_view api_version) {
   Builder b(Version::V3);

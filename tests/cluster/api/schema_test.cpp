@@ -1,5 +1,7 @@
 // The schema's generic code on the meta/v1 types: JSON in and out with fieldValidation,
 // protobuf, OpenAPI, the registry, and the value types (times, IntOrString).
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -227,4 +229,31 @@ TEST_CASE("the registry finds kinds by apiVersion and kind", "[unit][schema]") {
   REQUIRE(list != nullptr);
   CHECK(list->list_of == "PartialObjectMetadata");
   CHECK(find_resource("v1", "") == nullptr);
+}
+
+TEST_CASE("OpenAPI documents have a path per resource and operation", "[unit][schema]") {
+  const json v3 = openapi_v3_document("v1", "v1.33.0");
+  CHECK(v3.at("openapi") == "3.0.0");
+  const json& patch = v3.at("paths").at("/api/v1/namespaces/{namespace}/pods/{name}").at("patch");
+  // kubectl 1.29+ validates server-side only when the kind's PATCH lists fieldValidation.
+  CHECK(patch.at("x-kubernetes-group-version-kind") == json::parse(R"({"group": "", "kind": "Pod", "version": "v1"})"));
+  CHECK(patch.at("parameters").at(0).at("name") == "fieldValidation");
+  CHECK(v3.at("paths").contains("/api/v1/nodes/{name}"));  // cluster-scoped: no namespace
+  CHECK_FALSE(v3.at("paths").contains("/apis/apps/v1/namespaces/{namespace}/deployments"));
+  CHECK(v3.at("components").at("schemas").contains("io.k8s.api.core.v1.PodSpec"));
+
+  const json apps = openapi_v3_document("apps/v1", "v1.33.0");
+  CHECK(apps.at("paths").at("/apis/apps/v1/namespaces/{namespace}/deployments").at("post").at("x-kubernetes-action") ==
+        "post");
+  CHECK(api_path("networking.k8s.io/v1") == "/apis/networking.k8s.io/v1");
+  const std::vector<std::string> gvs = openapi_group_versions();
+  CHECK(std::count(gvs.begin(), gvs.end(), "v1") == 1);
+  CHECK(std::count(gvs.begin(), gvs.end(), "apps/v1") == 1);
+  CHECK(std::count(gvs.begin(), gvs.end(), "meta.k8s.io/v1") == 0);  // no stored kinds
+
+  const json v2 = openapi_v2_document("v1.33.0");
+  CHECK(v2.at("swagger") == "2.0");
+  CHECK(v2.at("paths").at("/apis/batch/v1/namespaces/{namespace}/jobs/{name}").at("put").at("parameters").at(0).at("type") ==
+        "string");
+  CHECK(v2.at("definitions").contains("io.k8s.api.batch.v1.JobSpec"));
 }

@@ -1,9 +1,11 @@
-// Real kubectl against a stub API server: what `kubectl create deployment` sends (protobuf
-// from 1.32, JSON before) decodes through the schema to what the user asked for, and the
-// protobuf kubepp writes for that object is the bytes kubectl wrote.
+// Real kubectl against a stub API server, on what the schema gives the API server:
+// - what `kubectl create deployment` sends (protobuf from 1.32, JSON before) decodes to
+//   what the user asked for, and the protobuf kubepp writes for that object is the bytes
+//   kubectl wrote;
+// - `kubectl explain` reads the OpenAPI v3 documents and prints the schema's descriptions.
 //
-// The stub answers only what `create deployment` needs — /version, legacy discovery and the
-// POST — and replies with the decoded object as JSON, as the API server will. kubectl runs
+// The stub answers only what these commands need — /version, legacy discovery, /openapi/v3
+// and the POST. kubectl runs
 // from its versioned binary beside the dispatcher (/usr/bin/kubectl → …/kubectl.1.NN); a
 // missing binary fails the test.
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cluster/api/codec.h"
+#include "cluster/api/openapi.h"
 #include "cluster/api/protobuf.h"
 #include "cluster/api/registry.h"
 #include "cluster/api/rules.h"
@@ -45,8 +48,24 @@ class StubApiServer {
           "preferredVersion":{"groupVersion":"apps/v1","version":"v1"}}]})", "application/json");
     });
     http_.Get("/api/v1", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content(R"({"kind":"APIResourceList","apiVersion":"v1","groupVersion":"v1","resources":[]})",
+      res.set_content(R"({"kind":"APIResourceList","apiVersion":"v1","groupVersion":"v1","resources":[
+          {"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod",
+           "verbs":["create","delete","get","list","patch","update","watch"],"shortNames":["po"]}]})",
                       "application/json");
+    });
+    // /openapi/v3 lists a document per group version; kubectl fetches each URL as given.
+    http_.Get("/openapi/v3", [](const httplib::Request&, httplib::Response& res) {
+      json index = {{"paths", json::object()}};
+      for (const std::string& gv : openapi_group_versions()) {
+        const std::string key = api_path(gv).substr(1);
+        index["paths"][key] = {{"serverRelativeURL", "/openapi/v3/" + key + "?hash=1"}};
+      }
+      res.set_content(index.dump(), "application/json");
+    });
+    http_.Get(R"(/openapi/v3/apis?/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      // "/openapi/v3/api/v1" → "v1"; "/openapi/v3/apis/apps/v1" → "apps/v1"
+      const std::string gv = req.matches[1];
+      res.set_content(openapi_v3_document(gv, "v1." + minor_ + ".0").dump(), "application/json");
     });
     http_.Get("/apis/apps/v1", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(R"({"kind":"APIResourceList","apiVersion":"v1","groupVersion":"apps/v1","resources":[
@@ -184,6 +203,20 @@ TEST_CASE("kubectl 1.27 to 1.31 send create deployment as JSON, which decodes st
     CHECK(c.content_type == "application/json");
     check_web(c.deployment);
   }
+}
+
+TEST_CASE("kubectl explain prints the schema's descriptions from /openapi/v3", "[unit][kubectl]") {
+  StubApiServer server("33");
+  const std::string cache = std::filesystem::temp_directory_path() / ("kubepp-kubectl-cache-" + std::to_string(getpid()));
+  auto [rc, output] = run(kubectl("33") + " --server=" + server.url() + " --cache-dir=" + cache +
+                          " explain pods.spec.containers.imagePullPolicy");
+  std::filesystem::remove_all(cache);
+  INFO(output);
+  CHECK(rc == 0);
+  CHECK(output.find("FIELD: imagePullPolicy <string>") != std::string::npos);
+  // The description and the values, as cluster/api/schema/core_v1_pod.schema gives them.
+  CHECK(output.find("When the image is pulled") != std::string::npos);
+  CHECK(output.find("IfNotPresent") != std::string::npos);
 }
 
 TEST_CASE("a created deployment defaults and validates clean", "[unit][kubectl]") {
