@@ -160,6 +160,9 @@ enum class SelectorToken {
   OpenPar,       // (
 };
 
+/// The token's name as the enum spells it ("Identifier", "NotIn"), for tests and traces.
+const char* to_string(SelectorToken token);
+
 /// A token and its text (labels.ScannedItem).
 struct ScannedItem {
   SelectorToken token;

@@ -19,31 +19,11 @@ namespace {
 
 std::string quote(const std::string& s) { return "\"" + s + "\""; }
 
-const char* token_name(SelectorToken t) {
-  switch (t) {
-    case SelectorToken::Error: return "Error";
-    case SelectorToken::EndOfString: return "EndOfString";
-    case SelectorToken::ClosedPar: return "ClosedPar";
-    case SelectorToken::Comma: return "Comma";
-    case SelectorToken::DoesNotExist: return "DoesNotExist";
-    case SelectorToken::DoubleEquals: return "DoubleEquals";
-    case SelectorToken::Equals: return "Equals";
-    case SelectorToken::GreaterThan: return "GreaterThan";
-    case SelectorToken::Identifier: return "Identifier";
-    case SelectorToken::In: return "In";
-    case SelectorToken::LessThan: return "LessThan";
-    case SelectorToken::NotEquals: return "NotEquals";
-    case SelectorToken::NotIn: return "NotIn";
-    case SelectorToken::OpenPar: return "OpenPar";
-  }
-  return "?";
-}
-
 std::string tokens(const std::string& text) {
   std::string out;
   for (const ScannedItem& item : lex_selector(text)) {
     if (item.token == SelectorToken::EndOfString) break;
-    out += (out.empty() ? "" : " ") + std::string(token_name(item.token)) + "(" + item.literal + ")";
+    out += (out.empty() ? "" : " ") + std::string(to_string(item.token)) + "(" + item.literal + ")";
   }
   return out;
 }

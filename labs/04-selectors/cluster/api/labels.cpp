@@ -83,6 +83,26 @@ std::optional<FieldError> label_key_error(std::string_view key, const Path& path
 
 }  // namespace
 
+const char* to_string(SelectorToken token) {
+  switch (token) {
+    case SelectorToken::Error: return "Error";
+    case SelectorToken::EndOfString: return "EndOfString";
+    case SelectorToken::ClosedPar: return "ClosedPar";
+    case SelectorToken::Comma: return "Comma";
+    case SelectorToken::DoesNotExist: return "DoesNotExist";
+    case SelectorToken::DoubleEquals: return "DoubleEquals";
+    case SelectorToken::Equals: return "Equals";
+    case SelectorToken::GreaterThan: return "GreaterThan";
+    case SelectorToken::Identifier: return "Identifier";
+    case SelectorToken::In: return "In";
+    case SelectorToken::LessThan: return "LessThan";
+    case SelectorToken::NotEquals: return "NotEquals";
+    case SelectorToken::NotIn: return "NotIn";
+    case SelectorToken::OpenPar: return "OpenPar";
+  }
+  return "?";
+}
+
 const char* to_string(Operator op) {
   switch (op) {
     case Operator::DoesNotExist: return "!";
