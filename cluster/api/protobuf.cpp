@@ -7,6 +7,8 @@
 #include <cstring>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cluster/api/quantity.h"
 #include "cluster/api/values.h"
 
@@ -311,7 +313,13 @@ Status read_message(std::string_view data, const Type& t, void* out, const std::
         if (number == 2 && wire == kVarint) nanos = n;
         continue;
       case Kind::Json:
-        if (number == 1 && wire == kLen) static_cast<RawJson*>(out)->text = std::string(bytes);
+        // RawExtension.raw: in a body of kubepp's (JSON) kind, JSON text or nothing.
+        if (number == 1 && wire == kLen) {
+          if (!bytes.empty() && !nlohmann::json::accept(bytes)) {
+            return invalid("protobuf: field " + where + ": raw is not JSON");
+          }
+          static_cast<RawJson*>(out)->text = std::string(bytes);
+        }
         continue;
       default: continue;
     }

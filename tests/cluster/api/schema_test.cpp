@@ -194,6 +194,9 @@ TEST_CASE("protobuf: damaged input is an error, unknown fields are skipped", "[u
   CHECK_FALSE(decode_protobuf(std::string("\x0a\x05we", 4), t, &m).ok());  // truncated string
   CHECK_FALSE(decode_protobuf(std::string("\x08\x01", 2), t, &m).ok());    // name as a varint
   CHECK(decode_protobuf(std::string("\xf8\x07\x01\x0a\x01x", 6), t, &m).ok());  // field 127, then name
+  // A RawExtension whose raw bytes are not JSON (a fuzzer's find: it crashed the writer).
+  meta_v1::WatchEvent e;
+  CHECK_FALSE(decode_protobuf(std::string("\x12\x05\x0a\x03web", 7), schema::type_of<meta_v1::WatchEvent>(), &e).ok());
   CHECK(m.name == "x");
 }
 
