@@ -93,6 +93,19 @@ std::string read_all(int fd) {
   }
 }
 
+// The topmost layer that holds `path`, where the merged root will show it from (a
+// layer that deleted it hides it: a whiteout is a character device). Users are looked
+// up in that layer's /etc/passwd and /etc/group. Without one, the top layer.
+fs::path layer_holding(const std::vector<fs::path>& layers, const std::string& path) {
+  for (const fs::path& layer : layers) {
+    struct stat st {};
+    if (::lstat((layer / path).c_str(), &st) != 0) continue;
+    if (S_ISCHR(st.st_mode) && st.st_rdev == 0) break;  // deleted above the layers below
+    return layer;
+  }
+  return layers.front();
+}
+
 }  // namespace
 
 std::string new_container_id() {
@@ -133,13 +146,16 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
     return Error{ErrorCode::Invalid, "hostname `" + config.hostname + "`: longer than 64 characters"};
   }
   std::error_code ec;
-  if (!fs::is_directory(config.rootfs, ec)) {
-    return Error{ErrorCode::NotFound, "root filesystem `" + config.rootfs.string() + "`: not a directory"};
+  if (config.layers.empty()) return Error{ErrorCode::Invalid, "container " + config.id + ": no root filesystem"};
+  for (const fs::path& layer : config.layers) {
+    if (!fs::is_directory(layer, ec)) {
+      return Error{ErrorCode::NotFound, "root filesystem `" + layer.string() + "`: not a directory"};
+    }
   }
   if (fs::exists(dirs.container_lib(config.id), ec) || fs::exists(dirs.container_run(config.id), ec)) {
     return Error{ErrorCode::AlreadyExists, "container `" + config.id + "` already exists"};
   }
-  Result<ProcessSecurity> security = resolve_process_security(config.rootfs, config.security);
+  Result<ProcessSecurity> security = resolve_process_security(layer_holding(config.layers, "etc/passwd"), config.security);
   if (!security) return security.error();
   // A privileged container may use every device; any other only the allow-list.
   config.resources.all_devices = config.security.privileged;
@@ -185,7 +201,7 @@ Error Container::child_main(int sync_fd, bool new_cgroup_ns) {
   }
   const fs::path lib = dirs_.container_lib(id());
   const fs::path run = dirs_.container_run(id());
-  RootfsLayout layout{config_.rootfs, lib / "upper", lib / "work", lib / "merged",
+  RootfsLayout layout{config_.layers, lib / "upper", lib / "work", lib / "merged",
                       {{run / "hosts", "/etc/hosts"},
                        {run / "hostname", "/etc/hostname"},
                        {run / "resolv.conf", "/etc/resolv.conf"}}};

@@ -29,7 +29,7 @@ namespace kubepp::runtime {
 /// What to run and how to isolate it. Plain data: the runtime knows nothing of Pods.
 struct ContainerConfig {
   std::string id;                      ///< unique on this host; generated when empty
-  std::filesystem::path rootfs;        ///< the image's root directory (read-only lower dir)
+  std::vector<std::filesystem::path> layers;  ///< the image's layers, top first: the overlay's read-only lower dirs
   std::vector<std::string> args;       ///< argv; args[0] is looked up in the container's PATH
   std::vector<std::string> env;        ///< KEY=VALUE, added to (and overriding) the defaults
   std::string working_dir = "/";       ///< cwd of the process, inside the container

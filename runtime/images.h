@@ -1,8 +1,10 @@
-// images.h — finding an image's root filesystem.
+// images.h — what a container's root filesystem is made of.
 //
-// For now an image is a directory: either one of kubepp's built-in images (built at
-// build time from Debian packages, e.g. `busybox`) or a path to any root filesystem.
-// Chapter 01 part 3 replaces this with a content-addressed OCI image store.
+// `kubepp run IMAGE` names either an image in the store (image/store.h: a reference
+// like `busybox` or `ikubernetes/myapp:v1`, a built-in image imported on first use)
+// or a root filesystem directory (a path: `/…`, `./…`, `../…`). Either way the
+// container gets a stack of read-only directories, the lower dirs of its overlay, and
+// the image's idea of how to run it.
 #pragma once
 
 #include <filesystem>
@@ -10,20 +12,27 @@
 #include <vector>
 
 #include "runtime/base/result.h"
+#include "runtime/image/store.h"
+#include "runtime/names.h"
 
 namespace kubepp::runtime {
 
 struct Image {
-  std::string reference;              ///< as the user wrote it
-  std::filesystem::path rootfs;       ///< the directory that becomes the overlay's lower dir
-  std::vector<std::string> command;   ///< what runs when the user gives no command
+  std::string reference;                     ///< as the user wrote it
+  std::string id;                            ///< "sha256:…" (the config's digest); "" for a directory
+  std::vector<std::filesystem::path> layers; ///< the overlay's lower dirs, top first
+  ImageConfig config;                        ///< how to run it; a directory's says Cmd ["sh"]
 };
 
-/// The directory holding the built-in images: $KUBEPP_IMAGES if set, else the build's.
-std::filesystem::path builtin_image_dir();
+/// Resolves `reference` against the store under `dirs` (pulling a built-in image into
+/// it on first use), or as a root filesystem directory when it is a path.
+/// NotFound names the reference.
+Result<Image> resolve_image(const StateDirs& dirs, const std::string& reference);
 
-/// Resolves `reference`: a path (contains '/') names a root filesystem directory; a
-/// name ("busybox", "busybox:latest") a built-in image. NotFound names the reference.
-Result<Image> resolve_image(const std::string& reference);
+/// The command a container runs, as Docker and Kubernetes combine them: `command`
+/// replaces the image's Entrypoint (and then its Cmd is dropped), `args` replace its
+/// Cmd; the result is Entrypoint + Cmd. Empty when there is nothing to run.
+std::vector<std::string> container_command(const ImageConfig& image, const std::vector<std::string>& command,
+                                           const std::vector<std::string>& args);
 
 }  // namespace kubepp::runtime

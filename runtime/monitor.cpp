@@ -131,6 +131,8 @@ void close_inherited_fds(std::initializer_list<int> keep) {
     ContainerState state;
     state.id = container.id();
     state.image = options.image;
+    state.image_id = options.image_id;
+    for (const fs::path& layer : container.config().layers) state.layers.push_back(layer);
     state.command = container.config().args;
     state.monitor_pid = ::getpid();
     state.created_at = rfc3339_nano_now();

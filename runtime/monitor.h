@@ -24,6 +24,7 @@ namespace kubepp::runtime {
 
 struct MonitorOptions {
   std::string image;            ///< the image as the user named it, for the record
+  std::string image_id;         ///< its id in the image store ("" for a directory)
   bool attach = false;          ///< give the container our stdin, and copy its output to our stdout/stderr
   bool remove_on_exit = false;  ///< remove the container's directories when it ends (a foreground run)
 };

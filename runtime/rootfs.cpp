@@ -47,8 +47,17 @@ Status mount_overlay(const RootfsLayout& layout) {
   for (const fs::path& dir : {layout.upper, layout.work, layout.merged}) {
     if (Status s = make_dirs(dir); !s) return s;
   }
-  std::string options = "lowerdir=" + layout.lower.string() + ",upperdir=" + layout.upper.string() +
-                        ",workdir=" + layout.work.string();
+  if (layout.lowers.empty()) return Error{ErrorCode::Invalid, "overlay at `" + layout.merged.string() + "`: no lower dir"};
+  // lowerdir= lists the layers top first, separated by ':' (a ':' or ',' in a path
+  // would need escaping; kubepp's paths have none, and refuses them).
+  std::string lowers;
+  for (const fs::path& lower : layout.lowers) {
+    if (lower.string().find_first_of(":,") != std::string::npos) {
+      return Error{ErrorCode::Invalid, "overlay lower dir `" + lower.string() + "`: holds ':' or ','"};
+    }
+    lowers += (lowers.empty() ? "" : ":") + lower.string();
+  }
+  std::string options = "lowerdir=" + lowers + ",upperdir=" + layout.upper.string() + ",workdir=" + layout.work.string();
   return mount_fs("overlay", layout.merged, "overlay", 0, options);
 }
 

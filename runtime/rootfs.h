@@ -1,8 +1,8 @@
 // rootfs.h — the container's root filesystem, built inside its own mount namespace.
 //
-// An image is a read-only directory tree (the overlay's lower dir). Each container
-// gets a writable upper dir on top, so many containers share one image and none can
-// change it. Everything here runs in the container's first process, after clone(2)
+// An image is a stack of read-only directory trees, its layers (the overlay's lower
+// dirs). Each container gets a writable upper dir on top, so many containers share
+// one image and none can change it. Everything here runs in the container's first process, after clone(2)
 // and before exec: the mounts live in the container's mount namespace and vanish
 // with it, so the host never sees them.
 #pragma once
@@ -26,14 +26,14 @@ struct FileMount {
 
 /// Where the pieces of one container's root filesystem are.
 struct RootfsLayout {
-  fs::path lower;   ///< the image's root directory; never written
+  std::vector<fs::path> lowers;  ///< the image's layers, top first; never written
   fs::path upper;   ///< the container's writable layer
   fs::path work;    ///< overlayfs' scratch directory (same filesystem as upper)
   fs::path merged;  ///< mount point of the overlay: the future "/"
   std::vector<FileMount> files;
 };
 
-/// Mounts lower+upper as an overlay at layout.merged.
+/// Mounts the lowers and upper as an overlay at layout.merged: `lowerdir=top:…:bottom`.
 Status mount_overlay(const RootfsLayout& layout);
 
 /// Mounts a fresh procfs at `root`/proc: it shows the processes of the calling

@@ -24,6 +24,8 @@ constexpr const char* kPhases[] = {"created", "running", "exited"};
 json to_json(const ContainerState& s) {
   return {{"id", s.id},
           {"image", s.image},
+          {"imageId", s.image_id},
+          {"layers", s.layers},
           {"command", s.command},
           {"phase", to_string(s.phase)},
           {"pid", s.pid},
@@ -42,6 +44,8 @@ ContainerState from_json(const json& j) {
   ContainerState s;
   s.id = j.value("id", "");
   s.image = j.value("image", "");
+  s.image_id = j.value("imageId", "");
+  s.layers = j.value("layers", std::vector<std::string>{});
   s.command = j.value("command", std::vector<std::string>{});
   const std::string phase = j.value("phase", "created");
   for (int i = 0; i < 3; ++i) {
@@ -67,13 +71,7 @@ const char* to_string(ContainerPhase phase) { return kPhases[static_cast<int>(ph
 fs::path state_path(const StateDirs& dirs, const std::string& id) { return dirs.container_lib(id) / "state.json"; }
 
 Status write_state(const StateDirs& dirs, const ContainerState& state) {
-  const fs::path path = state_path(dirs, state.id);
-  const fs::path tmp = path.string() + ".tmp";
-  if (Status s = write_file(tmp, to_json(state).dump(2) + "\n", 0600); !s) return s;
-  UniqueFd fd(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) return sys_error("fsync", tmp, errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return sys_error("rename", path, errno);
-  return {};
+  return write_file_atomic(state_path(dirs, state.id), to_json(state).dump(2) + "\n", 0600);
 }
 
 Result<ContainerState> read_state(const StateDirs& dirs, const std::string& id) {

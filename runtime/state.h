@@ -25,6 +25,8 @@ const char* to_string(ContainerPhase phase);
 struct ContainerState {
   std::string id;
   std::string image;                 ///< as the user named it
+  std::string image_id;              ///< "sha256:…" of the image's config; "" for a directory
+  std::vector<std::string> layers;   ///< the overlay's lower dirs: the image store keeps them while listed here
   std::vector<std::string> command;  ///< argv of the first process
   ContainerPhase phase = ContainerPhase::Created;
   pid_t pid = 0;                     ///< the first process, as the host sees it

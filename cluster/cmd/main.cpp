@@ -24,6 +24,7 @@ constexpr Verb kVerbs[] = {
     {"stop", kubepp::cli::stop_main, "stop running containers (SIGTERM, grace, SIGKILL)"},
     {"rm", kubepp::cli::rm_main, "remove containers"},
     {"exec", kubepp::cli::exec_main, "run a command in a running container"},
+    {"image", kubepp::cli::image_main, "list, import, inspect and remove images"},
     {"cleanup", kubepp::cli::cleanup_main, "remove what a crashed kubepp left behind"},
     {"store", kubepp::cmd::store_main, "serve the watchable store over etcd's v3 JSON gateway"},
 };

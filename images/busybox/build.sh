@@ -3,6 +3,7 @@
 # busybox, a link for each of its applets where a distribution would put the program
 # (/bin/sh, /usr/bin/wget, …), and the few files every container expects in /etc.
 set -euo pipefail
+umask 022  # the same tree (and layer digest) whatever the caller's umask
 busybox=$1
 out=$2
 rootfs=$out/rootfs

@@ -31,4 +31,13 @@ Status write_file(const std::filesystem::path& path, const std::string& contents
   return {};
 }
 
+Status write_file_atomic(const std::filesystem::path& path, const std::string& contents, mode_t mode) {
+  const std::filesystem::path tmp = path.string() + ".tmp";
+  if (Status s = write_file(tmp, contents, mode); !s) return s;
+  UniqueFd fd(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid() || ::fsync(fd.get()) != 0) return sys_error("fsync", tmp, errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return sys_error("rename", path, errno);
+  return {};
+}
+
 }  // namespace kubepp

@@ -18,4 +18,8 @@ std::string read_file(const std::filesystem::path& path);
 /// Writes `contents` to `path`, replacing it; never follows a symlink at `path`.
 Status write_file(const std::filesystem::path& path, const std::string& contents, mode_t mode = 0644);
 
+/// Replaces `path` with `contents` so that a reader, or the file after a crash, is
+/// either the old whole file or the new whole one: write `path`.tmp, fsync, rename.
+Status write_file_atomic(const std::filesystem::path& path, const std::string& contents, mode_t mode = 0644);
+
 }  // namespace kubepp

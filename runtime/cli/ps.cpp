@@ -1,10 +1,9 @@
 // `kubepp ps` — the containers on this machine, as `docker ps -a` lists them.
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 
 #include "runtime/cli/flags.h"
+#include "runtime/cli/humanize.h"
 #include "runtime/cli/verbs.h"
 #include "runtime/state.h"
 
@@ -12,30 +11,16 @@ namespace kubepp::cli {
 
 namespace {
 
-// Seconds since an RFC 3339 UTC timestamp, or -1 when there is none.
-long seconds_since(const std::string& timestamp) {
-  std::tm tm{};
-  if (timestamp.size() < 19 || !::strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return -1;
-  return static_cast<long>(std::time(nullptr) - ::timegm(&tm));
-}
-
-std::string ago(long seconds) {
-  auto count = [](long n, const char* unit) { return std::to_string(n) + " " + unit + (n == 1 ? "" : "s"); };
-  if (seconds < 60) return count(seconds, "second");
-  if (seconds < 3600) return count(seconds / 60, "minute");
-  return count(seconds / 3600, "hour");
-}
-
 // "Up 3 seconds", "Exited (137) 2 minutes ago, OOMKilled", "Exited (unknown): monitor lost".
 std::string status_of(const runtime::ContainerState& s) {
   switch (s.phase) {
     case runtime::ContainerPhase::Created: return "Created";
     case runtime::ContainerPhase::Running:
       if (!runtime::still_running(s)) return "Exited (unknown): its monitor died";
-      return "Up " + ago(seconds_since(s.started_at));
+      return "Up " + human_duration(seconds_since(s.started_at));
     case runtime::ContainerPhase::Exited: {
       const int code = s.signal != 0 ? 128 + s.signal : s.exit_code;
-      return "Exited (" + std::to_string(code) + ") " + ago(seconds_since(s.finished_at)) + " ago" +
+      return "Exited (" + std::to_string(code) + ") " + human_duration(seconds_since(s.finished_at)) + " ago" +
              (s.reason == "OOMKilled" ? ", OOMKilled" : "");
     }
   }

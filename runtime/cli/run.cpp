@@ -86,14 +86,16 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   flags.add_string("hostname", &config.hostname, "hostname inside the container (default: the name)");
   flags.add_string("net,network", &network, "none: own network namespace with lo; host: the host's");
   flags.add_list("e,env", &config.env, "set an environment variable KEY=VALUE (repeatable)");
-  flags.add_string("w,workdir", &config.working_dir, "working directory inside the container");
+  std::string workdir, entrypoint;
+  flags.add_string("w,workdir", &workdir, "working directory inside the container (default: the image's)");
+  flags.add_string("entrypoint", &entrypoint, "run this program instead of the image's entrypoint");
   std::string memory, cpus, pids;
   flags.add_string("m,memory", &memory, "memory limit: 64Mi, 1G, or bytes (at least 6Mi)");
   flags.add_string("cpus", &cpus, "CPU limit: 0.5, 2, or millicores 500m");
   flags.add_string("pids", &pids, "most processes at once: a fork bomb stops there");
   flags.add_list("cap-add", &config.security.cap_add, "add a capability (NET_ADMIN, or ALL)");
   flags.add_list("cap-drop", &config.security.cap_drop, "drop a capability (NET_RAW, or ALL)");
-  flags.add_string("u,user", &config.security.user, "run as USER[:GROUP], names or numbers");
+  flags.add_string("u,user", &config.security.user, "run as USER[:GROUP], names or numbers (default: the image's)");
   flags.add_bool("privileged", &config.security.privileged, "lift the hardening: all capabilities, no seccomp");
   flags.add_bool("no-new-privileges", &config.security.no_new_privs,
                  "setuid programs gain nothing (Kubernetes' allowPrivilegeEscalation: false)");
@@ -113,18 +115,30 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   config.namespaces.host_network = network == "host";
   if (Status s = parse_limits(memory, cpus, pids, config.resources); !s) return fail(s.error());
 
-  Result<runtime::Image> image = runtime::resolve_image(positional[0]);
+  Result<runtime::Image> image = runtime::resolve_image(global.dirs, positional[0]);
   if (!image) return fail(image.error());
-  config.rootfs = image.value().rootfs;
+  const runtime::ImageConfig& from_image = image.value().config;
+  config.layers = image.value().layers;
+  // As `docker run`: the words after the image replace its Cmd, --entrypoint its
+  // Entrypoint; its Env comes first (-e overrides), its WorkingDir and User are defaults.
   size_t first = positional.size() > 1 && positional[1] == "--" ? 2 : 1;
-  config.args.assign(positional.begin() + static_cast<long>(first), positional.end());
-  if (config.args.empty()) config.args = image.value().command;
+  std::vector<std::string> words(positional.begin() + static_cast<long>(first), positional.end());
+  std::vector<std::string> command;
+  if (!entrypoint.empty()) command = {entrypoint};
+  config.args = runtime::container_command(from_image, command, words);
+  if (config.args.empty()) return fail({ErrorCode::Invalid, "image `" + positional[0] + "` says no command: give one"});
+  std::vector<std::string> env = from_image.env;
+  env.insert(env.end(), config.env.begin(), config.env.end());
+  config.env = env;
+  if (!workdir.empty()) config.working_dir = workdir;
+  else if (!from_image.working_dir.empty()) config.working_dir = from_image.working_dir;
+  if (config.security.user.empty()) config.security.user = from_image.user;
 
   // The container runs under a monitor of its own (runtime/monitor.h). In the
   // foreground we stay attached — its output on our terminal, our stdin its — and
   // remove it when it ends, as `docker run --rm`; with -d it keeps running after we
   // return, until `kubepp stop` and `kubepp rm`.
-  runtime::MonitorOptions options{positional[0], !detach, !detach};
+  runtime::MonitorOptions options{positional[0], image.value().id, !detach, !detach};
   Result<runtime::Launched> launched = runtime::launch_container(std::move(config), global.dirs, options);
   if (!launched) return fail(launched.error());
   if (detach) {

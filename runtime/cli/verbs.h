@@ -26,5 +26,6 @@ int logs_main(const GlobalOptions& global, const std::vector<std::string>& args)
 int stop_main(const GlobalOptions& global, const std::vector<std::string>& args);
 int rm_main(const GlobalOptions& global, const std::vector<std::string>& args);
 int exec_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int image_main(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace kubepp::cli

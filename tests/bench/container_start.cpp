@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
 
   Figures library = measure(runs, [&] {
     kubepp::runtime::ContainerConfig config;
-    config.rootfs = rootfs;
+    config.layers = {rootfs};
     config.args = {"/bin/true"};
     auto c = kubepp::runtime::Container::create(config, dirs);
     if (!c) {

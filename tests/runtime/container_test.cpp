@@ -101,7 +101,7 @@ ROOT_TEST_CASE("invalid configurations are refused before anything is made", "[r
     CHECK_THAT(c.error().message, Catch::StartsWith("container id `Bad/Name`"));
   }
   SECTION("a missing root filesystem") {
-    config.rootfs = "/no/such/rootfs";
+    config.layers = {"/no/such/rootfs"};
     auto c = Container::create(config, root.dirs());
     REQUIRE_FALSE(c.ok());
     CHECK(c.error().code == ErrorCode::NotFound);

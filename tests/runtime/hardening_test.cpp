@@ -193,7 +193,7 @@ ROOT_TEST_CASE("CVE-2021-30465: a symlink in the image cannot steer a mount out 
   fs::create_symlink("busybox", image / "bin/sh");
   fs::create_symlink(victim, image / "etc");
   ContainerConfig config = shell("true");
-  config.rootfs = image;
+  config.layers = {image};
   auto run = run_captured(config, root.dirs());
   CHECK(fs::is_empty(victim));  // nothing created on the host
   if (!run.ok()) CHECK_THAT(run.error().message, Catch::Contains("ENOENT"));

@@ -72,7 +72,7 @@ fs::path kubepp_binary() { return KUBEPP_BINARY; }
 
 runtime::ContainerConfig shell(const std::string& script) {
   runtime::ContainerConfig config;
-  config.rootfs = probe_rootfs();
+  config.layers = {probe_rootfs()};
   config.args = {"sh", "-c", script};
   return config;
 }
@@ -93,7 +93,7 @@ Result<Captured> run_captured(runtime::ContainerConfig config, const runtime::St
 
 nlohmann::json run_probe(runtime::ContainerConfig config, const runtime::StateDirs& dirs,
                          const std::vector<std::string>& args) {
-  config.rootfs = probe_rootfs();
+  config.layers = {probe_rootfs()};
   config.args = {"/usr/bin/probe"};
   config.args.insert(config.args.end(), args.begin(), args.end());
   Result<Captured> run = run_captured(std::move(config), dirs);
