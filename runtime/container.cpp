@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "runtime/base/files.h"
@@ -93,17 +95,24 @@ std::string read_all(int fd) {
   }
 }
 
-// The topmost layer that holds `path`, where the merged root will show it from (a
-// layer that deleted it hides it: a whiteout is a character device). Users are looked
-// up in that layer's /etc/passwd and /etc/group. Without one, the top layer.
-fs::path layer_holding(const std::vector<fs::path>& layers, const std::string& path) {
+// The layer the merged root shows `path` from: the topmost that holds it, unless a layer
+// above deleted it (a whiteout, a 0/0 character device) or hid its directory
+// (trusted.overlay.opaque). None when the root shows no such file.
+std::optional<fs::path> layer_holding(const std::vector<fs::path>& layers, const fs::path& path) {
   for (const fs::path& layer : layers) {
     struct stat st {};
-    if (::lstat((layer / path).c_str(), &st) != 0) continue;
-    if (S_ISCHR(st.st_mode) && st.st_rdev == 0) break;  // deleted above the layers below
-    return layer;
+    if (::lstat((layer / path).c_str(), &st) == 0) {
+      if (S_ISCHR(st.st_mode) && st.st_rdev == 0) return std::nullopt;
+      return layer;
+    }
+    for (fs::path dir = path.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+      char opaque = 0;
+      if (::lgetxattr((layer / dir).c_str(), "trusted.overlay.opaque", &opaque, 1) == 1 && opaque == 'y') {
+        return std::nullopt;
+      }
+    }
   }
-  return layers.front();
+  return std::nullopt;
 }
 
 }  // namespace
@@ -155,7 +164,12 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   if (fs::exists(dirs.container_lib(config.id), ec) || fs::exists(dirs.container_run(config.id), ec)) {
     return Error{ErrorCode::AlreadyExists, "container `" + config.id + "` already exists"};
   }
-  Result<ProcessSecurity> security = resolve_process_security(layer_holding(config.layers, "etc/passwd"), config.security);
+  // Users are looked up in the /etc/passwd and /etc/group the container will see: in the
+  // layer that shows its /etc/passwd, or, when none does, in a directory that does not
+  // exist yet (the upper layer: no file there, so only numeric users resolve).
+  const fs::path users =
+      layer_holding(config.layers, "etc/passwd").value_or(dirs.container_lib(config.id) / "upper");
+  Result<ProcessSecurity> security = resolve_process_security(users, config.security);
   if (!security) return security.error();
   // A privileged container may use every device; any other only the allow-list.
   config.resources.all_devices = config.security.privileged;

@@ -71,15 +71,27 @@ Status mount_sys(const fs::path& root) {
   return mount_fs("sysfs", root / "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
 }
 
+Status make_dev_nodes(const fs::path& dev) {
+  for (const DeviceNode& node : kDevices) {
+    if (Status s = make_device(dev / node.name, node); !s) return s;
+  }
+  return {};
+}
+
+Status make_dev_links(const fs::path& dev) {
+  for (const auto& [name, target] : kDevLinks) {
+    if (::symlink(target, (dev / name).c_str()) != 0) return sys_error("symlink", dev / name, errno);
+  }
+  return {};
+}
+
 Status mount_dev(const fs::path& root) {
   const fs::path dev = root / "dev";
   if (Status s = make_dirs(dev); !s) return s;
   if (Status s = mount_fs("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"); !s) {
     return s;
   }
-  for (const DeviceNode& node : kDevices) {
-    if (Status s = make_device(dev / node.name, node); !s) return s;
-  }
+  if (Status s = make_dev_nodes(dev); !s) return s;
   // A devpts of its own (newinstance): the container sees only the terminals it opened.
   if (Status s = make_dirs(dev / "pts"); !s) return s;
   if (Status s = mount_fs("devpts", dev / "pts", "devpts", MS_NOSUID | MS_NOEXEC,
@@ -97,10 +109,28 @@ Status mount_dev(const fs::path& root) {
   if (Status s = mount_fs("mqueue", dev / "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC); !s) {
     return s;
   }
-  for (const auto& [name, target] : kDevLinks) {
-    if (::symlink(target, (dev / name).c_str()) != 0) return sys_error("symlink", dev / name, errno);
+  return make_dev_links(dev);
+}
+
+Result<UniqueFd> make_in_root(const fs::path& root, const std::string& path, bool file) {
+  fs::path done;
+  const fs::path rel = fs::path(path).relative_path();
+  size_t left = std::distance(rel.begin(), rel.end());
+  for (const fs::path& part : rel) {
+    --left;
+    Result<UniqueFd> parent = open_in_root(root, done.empty() ? "/" : "/" + done.string());
+    if (!parent) return parent.error();
+    done /= part;
+    if (open_in_root(root, "/" + done.string())) continue;
+    const int dir = parent.value().get();  // an O_PATH descriptor serves as the *at() calls' directory
+    if (left == 0 && file) {
+      UniqueFd f(::openat(dir, part.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+      if (!f.valid() && errno != EEXIST) return sys_error("create", root / done, errno);
+    } else if (::mkdirat(dir, part.c_str(), 0755) != 0 && errno != EEXIST) {
+      return sys_error("mkdir", root / done, errno);
+    }
   }
-  return {};
+  return open_in_root(root, path);
 }
 
 Status mount_files(const fs::path& root, const std::vector<FileMount>& files) {
@@ -109,16 +139,7 @@ Status mount_files(const fs::path& root, const std::vector<FileMount>& files) {
     // host, a mount by path would land there. The target is resolved inside the root
     // (symlinks included) and mounted on through its descriptor, so it cannot be
     // swapped in between either (CVE-2021-30465).
-    Result<UniqueFd> target = open_in_root(root, file.target);
-    if (!target && target.error().code == ErrorCode::NotFound) {
-      const fs::path path(file.target);
-      Result<UniqueFd> dir = open_in_root(root, path.parent_path());
-      if (!dir) return dir.error();
-      UniqueFd created(::openat(dir.value().get(), path.filename().c_str(),
-                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
-      if (!created.valid()) return sys_error("create", root / path.relative_path(), errno);
-      target = open_in_root(root, file.target);
-    }
+    Result<UniqueFd> target = make_in_root(root, file.target, true);
     if (!target) return target.error();
     const std::string through = "/proc/self/fd/" + std::to_string(target.value().get());
     if (::mount(file.source.c_str(), through.c_str(), nullptr, MS_BIND, nullptr) != 0) {

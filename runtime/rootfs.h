@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/base/result.h"
+#include "runtime/base/unique_fd.h"
 
 namespace kubepp::runtime {
 
@@ -43,12 +44,28 @@ Status mount_proc(const fs::path& root);
 /// Mounts sysfs read-only at `root`/sys.
 Status mount_sys(const fs::path& root);
 
+/// Creates the device nodes every container gets in `dev` (null, zero, full, random,
+/// urandom, tty; mode 0666), as the OCI runtime spec lists them.
+Status make_dev_nodes(const fs::path& dev);
+
+/// Creates the links programs expect in `dev`: fd, stdin, stdout, stderr (into
+/// /proc/self/fd) and ptmx (into pts/).
+Status make_dev_links(const fs::path& dev);
+
 /// Builds a minimal /dev at `root`/dev: a tmpfs with null, zero, full, random,
 /// urandom and tty, a private devpts (with /dev/ptmx), /dev/shm, /dev/mqueue and the
 /// fd/stdin/stdout/stderr links. The host's /dev (disks, kmsg, mem) is never visible.
 Status mount_dev(const fs::path& root);
 
-/// Bind-mounts each FileMount over its target under `root`, creating the target.
+/// Opens `path` under `root` as open_in_root() does, creating what is missing first:
+/// the directories, and the last component as an empty file when `file` (something to
+/// bind a file over) or else as a directory. Each component is made and resolved inside
+/// `root`, so a symlink in the image cannot send a mount onto the host. Returns an
+/// O_PATH descriptor: mount onto "/proc/self/fd/N".
+Result<UniqueFd> make_in_root(const fs::path& root, const std::string& path, bool file);
+
+/// Bind-mounts each FileMount over its target under `root`, creating the target (and
+/// its directories: the pause image has no /etc).
 Status mount_files(const fs::path& root, const std::vector<FileMount>& files);
 
 /// Makes `new_root` the process's "/" with pivot_root(2) and detaches the old root,

@@ -2,8 +2,9 @@
 //
 // The facts come from moby's profiles/seccomp/default.json (the profile Kubernetes calls
 // RuntimeDefault), for an x86_64 host: which calls are allowed outright, which only with some
-// argument values, which only with a capability. The loader hands them to libseccomp, which
-// compiles the BPF program the kernel runs on every system call of the container.
+// argument values, which only with a capability. The loader hands them (or any other
+// SeccompProfile, such as an OCI bundle's) to libseccomp, which compiles the BPF program the
+// kernel runs on every system call of the container.
 #include "runtime/seccomp.h"
 
 #include <linux/capability.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <memory>
 
@@ -141,14 +143,15 @@ const CapabilityGroup kCapabilityGroups[] = {
 // Calls allowed only with some argument values, whatever the capabilities.
 std::vector<SeccompRule> argument_rules() {
   using Op = SeccompArg::Op;
+  const SeccompAction allow = SeccompAction::allow();
   return {
-      {"personality", {{0, Op::Equal, PER_LINUX, 0}}, 0, "the ordinary Linux personality"},
-      {"personality", {{0, Op::Equal, PER_LINUX32, 0}}, 0, "linux32: uname reports a 32-bit machine"},
-      {"personality", {{0, Op::Equal, UNAME26, 0}}, 0, "uname26: uname reports a 2.6 kernel"},
-      {"personality", {{0, Op::Equal, uint64_t{PER_LINUX32} | UNAME26, 0}}, 0, "linux32 and uname26 together"},
-      {"personality", {{0, Op::Equal, 0xffffffff, 0}}, 0,
+      {"personality", {{0, Op::Equal, PER_LINUX, 0}}, allow, "the ordinary Linux personality"},
+      {"personality", {{0, Op::Equal, PER_LINUX32, 0}}, allow, "linux32: uname reports a 32-bit machine"},
+      {"personality", {{0, Op::Equal, UNAME26, 0}}, allow, "uname26: uname reports a 2.6 kernel"},
+      {"personality", {{0, Op::Equal, uint64_t{PER_LINUX32} | UNAME26, 0}}, allow, "linux32 and uname26 together"},
+      {"personality", {{0, Op::Equal, 0xffffffff, 0}}, allow,
        "query the personality; other values (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC...) weaken the process"},
-      {"socket", {{0, Op::NotEqual, AF_VSOCK, 0}}, 0,
+      {"socket", {{0, Op::NotEqual, AF_VSOCK, 0}}, allow,
        "any address family but AF_VSOCK: vsock is not namespaced and talks to the hypervisor"},
   };
 }
@@ -158,9 +161,9 @@ std::vector<SeccompRule> argument_rules() {
 std::vector<SeccompRule> rules_without_sys_admin() {
   using Op = SeccompArg::Op;
   return {
-      {"clone", {{0, Op::MaskedEqual, 0, kNamespaceFlags}}, 0,
+      {"clone", {{0, Op::MaskedEqual, 0, kNamespaceFlags}}, SeccompAction::allow(),
        "threads and processes, but no CLONE_NEW* flag: new namespaces need CAP_SYS_ADMIN"},
-      {"clone3", {}, ENOSYS,
+      {"clone3", {}, SeccompAction::error(ENOSYS),
        "clone3 passes its flags in memory, out of the filter's reach: ENOSYS sends glibc back to clone"},
   };
 }
@@ -187,11 +190,36 @@ using FilterCtx = std::unique_ptr<void, FilterRelease>;
 
 scmp_arg_cmp to_libseccomp(const SeccompArg& arg) {
   switch (arg.op) {
-    case SeccompArg::Op::Equal: return {arg.index, SCMP_CMP_EQ, arg.value, 0};
     case SeccompArg::Op::NotEqual: return {arg.index, SCMP_CMP_NE, arg.value, 0};
+    case SeccompArg::Op::Less: return {arg.index, SCMP_CMP_LT, arg.value, 0};
+    case SeccompArg::Op::LessOrEqual: return {arg.index, SCMP_CMP_LE, arg.value, 0};
+    case SeccompArg::Op::Equal: return {arg.index, SCMP_CMP_EQ, arg.value, 0};
+    case SeccompArg::Op::GreaterOrEqual: return {arg.index, SCMP_CMP_GE, arg.value, 0};
+    case SeccompArg::Op::Greater: return {arg.index, SCMP_CMP_GT, arg.value, 0};
     case SeccompArg::Op::MaskedEqual: return {arg.index, SCMP_CMP_MASKED_EQ, arg.mask, arg.value};
   }
   return {};
+}
+
+// The SCMP_ACT_* word of an action; the errno (or trace message) rides in its low 16 bits.
+// `where` starts the message: "seccomp_rule_add `mkdir`".
+Result<uint32_t> to_libseccomp(const SeccompAction& action, const std::string& where) {
+  const bool takes_errno = action.kind == SeccompAction::Errno || action.kind == SeccompAction::Trace;
+  if (takes_errno && (action.errno_ret < 0 || action.errno_ret > 0xffff)) {
+    return Error{ErrorCode::Invalid,
+                 where + ": errno " + std::to_string(action.errno_ret) + " does not fit in 16 bits"};
+  }
+  const auto data = static_cast<uint16_t>(action.errno_ret);
+  switch (action.kind) {
+    case SeccompAction::Errno: return SCMP_ACT_ERRNO(data);
+    case SeccompAction::Allow: return SCMP_ACT_ALLOW;
+    case SeccompAction::KillThread: return SCMP_ACT_KILL_THREAD;
+    case SeccompAction::KillProcess: return SCMP_ACT_KILL_PROCESS;
+    case SeccompAction::Trap: return SCMP_ACT_TRAP;
+    case SeccompAction::Log: return SCMP_ACT_LOG;
+    case SeccompAction::Trace: return SCMP_ACT_TRACE(data);
+  }
+  return Error{ErrorCode::Invalid, where + ": unknown action " + std::to_string(action.kind)};
 }
 
 // Adds one rule; a name libseccomp does not know is skipped (and listed by unresolved_syscalls).
@@ -203,6 +231,41 @@ Status add_rule(scmp_filter_ctx ctx, const std::string& syscall, uint32_t action
   for (const SeccompArg& arg : args) cmps.push_back(to_libseccomp(arg));
   int rc = seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned>(cmps.size()), cmps.data());
   if (rc != 0) return sys_error("seccomp_rule_add", syscall, -rc);
+  return {};
+}
+
+// libseccomp's token for "SCMP_ARCH_X86_64": its own name is the rest, in lower case
+// ("x86_64", "aarch64", "mipsel64n32"). 0 when it knows no such architecture.
+uint32_t arch_token(const std::string& name) {
+  constexpr std::string_view kPrefix = "SCMP_ARCH_";
+  if (!name.starts_with(kPrefix) || name.size() == kPrefix.size()) return 0;
+  std::string lower = name.substr(kPrefix.size());
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return seccomp_arch_resolve_name(lower.c_str());
+}
+
+// The ABIs besides the native one (which seccomp_init always adds, hence EEXIST).
+Status add_architectures(scmp_filter_ctx ctx, const std::vector<std::string>& names) {
+  if (names.empty()) {
+#if defined(__x86_64__)
+    // As Docker: the same rules for the x86 (int 0x80) and x32 ABIs a 64-bit kernel also runs.
+    for (auto [arch, name] : {std::pair{SCMP_ARCH_X86, "x86"}, std::pair{SCMP_ARCH_X32, "x32"}}) {
+      if (int rc = seccomp_arch_add(ctx, arch); rc != 0 && rc != -EEXIST) return sys_error("seccomp_arch_add", name, -rc);
+    }
+#endif
+    return {};
+  }
+  for (const std::string& name : names) {
+    const uint32_t arch = arch_token(name);
+    if (arch == 0) return Error{ErrorCode::Invalid, "seccomp_arch_add `" + name + "`: unknown architecture"};
+    if (int rc = seccomp_arch_add(ctx, arch); rc != 0 && rc != -EEXIST) return sys_error("seccomp_arch_add", name, -rc);
+  }
+  return {};
+}
+
+// One filter attribute; the attribute's name for the message.
+Status set_attr(scmp_filter_ctx ctx, scmp_filter_attr attr, const char* name, uint32_t value) {
+  if (int rc = seccomp_attr_set(ctx, attr, value); rc != 0) return sys_error("seccomp_attr_set", name, -rc);
   return {};
 }
 
@@ -261,32 +324,40 @@ std::vector<std::string> unresolved_syscalls(const SeccompProfile& profile) {
 }
 
 Status load_seccomp(const SeccompProfile& profile) {
-  FilterCtx filter(seccomp_init(SCMP_ACT_ERRNO(profile.default_errno)));
+  Result<uint32_t> default_action = to_libseccomp(profile.default_action, "seccomp_init");
+  if (!default_action) return default_action.error();
+  FilterCtx filter(seccomp_init(default_action.value()));
   if (!filter) return Error{ErrorCode::Internal, "seccomp_init: cannot create a filter"};
   scmp_filter_ctx ctx = filter.get();
-#if defined(__x86_64__)
-  // As Docker: the same rules for the x86 (int 0x80) and x32 ABIs a 64-bit kernel also runs.
-  for (auto [arch, name] : {std::pair{SCMP_ARCH_X86, "x86"}, std::pair{SCMP_ARCH_X32, "x32"}}) {
-    if (int rc = seccomp_arch_add(ctx, arch); rc != 0 && rc != -EEXIST) return sys_error("seccomp_arch_add", name, -rc);
-  }
-#endif
+  if (Status s = add_architectures(ctx, profile.architectures); !s) return s;
   // Without CAP_SYS_ADMIN the kernel takes a filter only under no_new_privs: let libseccomp set
   // it. With CAP_SYS_ADMIN leave no_new_privs to the caller (allowPrivilegeEscalation).
   const uint32_t set_nnp = has_effective_capability(CAP_SYS_ADMIN) ? 0 : 1;
-  if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, set_nnp); rc != 0) {
-    return sys_error("seccomp_attr_set", "SCMP_FLTATR_CTL_NNP", -rc);
-  }
+  if (Status s = set_attr(ctx, SCMP_FLTATR_CTL_NNP, "SCMP_FLTATR_CTL_NNP", set_nnp); !s) return s;
   // Report the kernel's own errno from seccomp_load rather than libseccomp's ECANCELED.
-  if (int rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1); rc != 0) {
-    return sys_error("seccomp_attr_set", "SCMP_FLTATR_API_SYSRAWRC", -rc);
+  if (Status s = set_attr(ctx, SCMP_FLTATR_API_SYSRAWRC, "SCMP_FLTATR_API_SYSRAWRC", 1); !s) return s;
+  // The flags seccomp(2) takes with the filter; libseccomp passes them as attributes.
+  if (profile.flags.tsync) {
+    if (Status s = set_attr(ctx, SCMP_FLTATR_CTL_TSYNC, "SCMP_FLTATR_CTL_TSYNC", 1); !s) return s;
+  }
+  if (profile.flags.log) {
+    if (Status s = set_attr(ctx, SCMP_FLTATR_CTL_LOG, "SCMP_FLTATR_CTL_LOG", 1); !s) return s;
+  }
+  if (profile.flags.spec_allow) {
+    if (Status s = set_attr(ctx, SCMP_FLTATR_CTL_SSB, "SCMP_FLTATR_CTL_SSB", 1); !s) return s;
   }
 
-  for (const std::string& syscall : profile.allowed) {
-    if (Status s = add_rule(ctx, syscall, SCMP_ACT_ALLOW, {}); !s) return s;
+  // A rule with the default action changes nothing, and libseccomp refuses it: skip it.
+  if (default_action.value() != SCMP_ACT_ALLOW) {
+    for (const std::string& syscall : profile.allowed) {
+      if (Status s = add_rule(ctx, syscall, SCMP_ACT_ALLOW, {}); !s) return s;
+    }
   }
   for (const SeccompRule& rule : profile.rules) {
-    const uint32_t action = rule.errno_ret != 0 ? SCMP_ACT_ERRNO(rule.errno_ret) : SCMP_ACT_ALLOW;
-    if (Status s = add_rule(ctx, rule.syscall, action, rule.args); !s) return s;
+    Result<uint32_t> action = to_libseccomp(rule.action, "seccomp_rule_add `" + rule.syscall + "`");
+    if (!action) return action.error();
+    if (action.value() == default_action.value()) continue;
+    if (Status s = add_rule(ctx, rule.syscall, action.value(), rule.args); !s) return s;
   }
   if (int rc = seccomp_load(ctx); rc != 0) return sys_error("seccomp_load", "", -rc);
   return {};

@@ -128,12 +128,12 @@ Status drop_bounding_set(uint64_t keep) {
 // ---- paths inside a root ------------------------------------------------------------
 
 // Docker's (and runc's) lists: what a container must not read, and must not change.
-constexpr const char* kMaskedPaths[] = {
+const std::string kMaskedPaths[] = {
     "/proc/acpi",        "/proc/asound",     "/proc/kcore",       "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
     "/proc/scsi",        "/sys/firmware",    "/sys/devices/virtual/powercap",
 };
-constexpr const char* kReadonlyPaths[] = {
+const std::string kReadonlyPaths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
@@ -369,40 +369,72 @@ Result<UniqueFd> open_in_root(const fs::path& root, const std::string& path) {
   return open_beneath(root, path, O_PATH);
 }
 
-Status harden_mounts(const fs::path& root, bool privileged) {
-  if (privileged) return {};  // Docker and Kubernetes mask nothing for a privileged container
-  for (const char* path : kReadonlyPaths) {
-    if (Status s = make_readonly(root, path); !s) return s;
-  }
-  for (const char* path : kMaskedPaths) {
+Status mask_paths(const fs::path& root, std::span<const std::string> paths) {
+  for (const std::string& path : paths) {
     if (Status s = mask_path(root, path); !s) return s;
   }
   return {};
 }
 
-Status drop_privileges(uint64_t caps, const UserIds& ids, bool no_new_privs) {
+Status make_paths_readonly(const fs::path& root, std::span<const std::string> paths) {
+  for (const std::string& path : paths) {
+    if (Status s = make_readonly(root, path); !s) return s;
+  }
+  return {};
+}
+
+Status harden_mounts(const fs::path& root, bool privileged) {
+  if (privileged) return {};  // Docker and Kubernetes mask nothing for a privileged container
+  if (Status s = make_paths_readonly(root, kReadonlyPaths); !s) return s;
+  return mask_paths(root, kMaskedPaths);
+}
+
+Status drop_privileges(const CapabilitySets& caps, const UserIds& ids, bool no_new_privs) {
+  // 0. What the kernel would refuse halfway, refused before anything changes.
+  if (uint64_t stray = caps.effective & ~caps.permitted) {
+    return Error{ErrorCode::Invalid, "capabilities: effective `" + describe_capabilities(stray) +
+                                         "` is not in permitted"};
+  }
+  if (uint64_t stray = caps.ambient & ~(caps.permitted & caps.inheritable)) {
+    return Error{ErrorCode::Invalid, "capabilities: ambient `" + describe_capabilities(stray) +
+                                         "` is not in both permitted and inheritable"};
+  }
   // 1. While CAP_SETPCAP is still effective: the bounding set, the ceiling of every later exec.
-  if (Status s = drop_bounding_set(caps); !s) return s;
+  if (Status s = drop_bounding_set(caps.bounding); !s) return s;
   if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0) {
     return sys_error("prctl PR_CAP_AMBIENT_CLEAR_ALL", "", errno);
   }
   // 2. The ids, while CAP_SETGID and CAP_SETUID are still effective (`caps` may lack them).
-  //    Without PR_SET_KEEPCAPS a change from uid 0 empties permitted and effective.
+  //    A change from uid 0 empties effective, and permitted too unless PR_SET_KEEPCAPS is
+  //    set; it is cleared again at once, so that a later setuid in the container drops as usual.
+  if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return sys_error("prctl PR_SET_KEEPCAPS", "", errno);
   if (::setgroups(ids.groups.size(), ids.groups.data()) != 0) return sys_error("setgroups", "", errno);
   if (::setresgid(ids.gid, ids.gid, ids.gid) != 0) return sys_error("setresgid", std::to_string(ids.gid), errno);
   if (::setresuid(ids.uid, ids.uid, ids.uid) != 0) return sys_error("setresuid", std::to_string(ids.uid), errno);
-  // 3. The sets themselves, last: a non-root process keeps none, as after exec in Docker.
-  const uint64_t wanted = ids.uid == 0 ? caps : 0;
+  if (::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) return sys_error("prctl PR_SET_KEEPCAPS", "", errno);
+  // 3. The three sets capset takes, then the ambient set, which the kernel takes only from
+  //    capabilities already in permitted and inheritable.
   Result<CapSets> held = get_caps();
   if (!held) return held.error();
-  if (uint64_t missing = wanted & ~held.value().permitted) {
+  if (uint64_t missing = caps.permitted & ~held.value().permitted) {
     return sys_error("capset", describe_capabilities(missing), EPERM);  // the runtime itself lacks them
   }
-  if (Status s = set_caps(CapSets{wanted, wanted, 0}); !s) return s;
+  if (Status s = set_caps(CapSets{caps.effective, caps.permitted, caps.inheritable}); !s) return s;
+  for (int cap = 0; cap < 64; ++cap) {
+    if ((caps.ambient & bit(cap)) && ::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) {
+      return sys_error("prctl PR_CAP_AMBIENT_RAISE", capability_name(cap), errno);
+    }
+  }
   if (no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
     return sys_error("prctl PR_SET_NO_NEW_PRIVS", "", errno);
   }
   return {};
+}
+
+Status drop_privileges(uint64_t caps, const UserIds& ids, bool no_new_privs) {
+  // A non-root process keeps none, as after exec in Docker; root keeps `caps`.
+  const uint64_t held = ids.uid == 0 ? caps : 0;
+  return drop_privileges(CapabilitySets{caps, held, held, 0, 0}, ids, no_new_privs);
 }
 
 }  // namespace kubepp::runtime

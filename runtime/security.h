@@ -8,7 +8,8 @@
 //      harden_mounts() masks the kernel files a container must not read and makes the
 //      tunables read-only;
 //   3. last before exec: drop_privileges() sets the groups, the ids and the five
-//      capability sets, and no_new_privs;
+//      capability sets, and no_new_privs (Docker's sets from one mask, or an OCI
+//      bundle's five sets as they are);
 //   4. (runtime/seccomp.*) the seccomp filter; see drop_privileges() for the order.
 // Everything here is a kernel fact kept in a table (capability names, masked paths),
 // or one system call wrapped so its failure names the call and the object:
@@ -96,25 +97,60 @@ Result<UserIds> resolve_user(const fs::path& rootfs, const std::string& user);
 /// Fails NotFound when the path does not exist: "open `/proc/keys` in `/…/rootfs`: ENOENT".
 Result<UniqueFd> open_in_root(const fs::path& root, const std::string& path);
 
-/// Docker's masked paths (files get /dev/null bind-mounted over them, directories an
-/// empty read-only tmpfs) and read-only paths (bound onto themselves, then remounted
-/// read-only), all under `root`; a path that does not exist is skipped. Call inside the
-/// container's mount namespace once /proc, /sys and /dev are mounted under `root`; the
-/// runtime calls it right after pivot_root, with `root` "/" and the container's own
-/// /dev/null as the mask. privileged → does nothing.
+/// Masks each of `paths` (absolute, taken inside `root`): a file gets /dev/null bind-mounted
+/// over it, a directory an empty read-only tmpfs, so the container reads nothing there
+/// (linux.maskedPaths). Paths are resolved with open_in_root and the mount goes onto the
+/// opened file; a path that does not exist is skipped. Call inside the container's mount
+/// namespace. Fails with the mount that failed: "bind mount /dev/null on `/…/proc/kcore`: EPERM".
+Status mask_paths(const fs::path& root, std::span<const std::string> paths);
+
+/// Makes each of `paths` (inside `root`) read-only: bound onto itself, then remounted
+/// read-only, keeping the nosuid/nodev/noexec of the mount it was on (linux.readonlyPaths).
+/// A path that does not exist is skipped. Fails like mask_paths: "remount read-only `…`: EPERM".
+Status make_paths_readonly(const fs::path& root, std::span<const std::string> paths);
+
+/// Docker's read-only paths (/proc/bus, /proc/fs, /proc/irq, /proc/sys, /proc/sysrq-trigger)
+/// through make_paths_readonly, then Docker's masked paths (/proc/kcore, /proc/keys, …,
+/// /sys/firmware) through mask_paths. Call once /proc, /sys and /dev are mounted under
+/// `root`; the runtime calls it right after pivot_root, with `root` "/" and the container's
+/// own /dev/null as the mask. privileged → does nothing.
 Status harden_mounts(const fs::path& root, bool privileged);
 
-/// The last steps before exec: drops every capability outside `caps` from the bounding
-/// set, clears the ambient set, setgroups/setresgid/setresuid to `ids`, then sets the
-/// capabilities: for uid 0 permitted = effective = `caps`; for any other uid none (that
-/// is what Docker's non-root process has after exec, CapEff 0, so it holds none before
-/// either; its bounding set is still `caps`, which limits setuid and file-capability
-/// binaries). Inheritable is always empty. `no_new_privs` → PR_SET_NO_NEW_PRIVS.
+/// The five capability sets of a process (bit i = capability i), as an OCI bundle's
+/// process.capabilities gives them.
+struct CapabilitySets {
+  uint64_t bounding = 0;     ///< the ceiling of every later exec (and of inheritable)
+  uint64_t effective = 0;    ///< what the kernel checks now; within permitted
+  uint64_t permitted = 0;    ///< what the process may make effective
+  uint64_t inheritable = 0;  ///< what an exec may keep (with file capabilities or ambient)
+  uint64_t ambient = 0;      ///< what an exec of an ordinary program keeps; within
+                             ///< permitted and inheritable
+};
+
+/// The last steps before exec, as runc takes them for an OCI process: drops every
+/// capability outside caps.bounding from the bounding set and clears the ambient set;
+/// sets PR_SET_KEEPCAPS, then setgroups/setresgid/setresuid to `ids` (so a change from
+/// uid 0 keeps the permitted set), then clears it; capset(effective, permitted,
+/// inheritable); raises each ambient capability (PR_CAP_AMBIENT_RAISE); `no_new_privs` →
+/// PR_SET_NO_NEW_PRIVS. Unlike Docker's drop below, a non-root user keeps what it is given.
+/// Before changing anything it fails Invalid on sets the kernel would refuse: "capabilities:
+/// effective `CAP_KILL` is not in permitted", "capabilities: ambient `CAP_NET_BIND_SERVICE`
+/// is not in both permitted and inheritable" (runc only warns about an ambient capability it
+/// cannot raise). Order with seccomp: as for the overload below. A later failure names its
+/// step ("setgroups: EPERM"; "capset `CAP_SYS_ADMIN`: EPERM" when the caller does not hold a
+/// capability of caps.permitted itself); the process is then half-dropped: the caller must
+/// exit, never exec.
+Status drop_privileges(const CapabilitySets& caps, const UserIds& ids, bool no_new_privs);
+
+/// Docker's last steps before exec: the general drop_privileges with bounding `caps` and
+/// for uid 0 permitted = effective = `caps`; for any other uid none (that is what Docker's
+/// non-root process has after exec, CapEff 0, so it holds none before either; its bounding
+/// set is still `caps`, which limits setuid and file-capability binaries). Inheritable and
+/// ambient are always empty. `no_new_privs` → PR_SET_NO_NEW_PRIVS.
 /// Order with seccomp: installing a filter needs no_new_privs or CAP_SYS_ADMIN, so
 /// without no_new_privs load the filter *before* this call (as runc does).
-/// Fails with the step's error ("capset: EPERM"); asking for a capability the caller
-/// does not hold fails "capset `CAP_SYS_ADMIN`: EPERM". The process is then half-dropped:
-/// the caller must exit, never exec.
+/// Fails as the general drop_privileges does: "capset `CAP_SYS_ADMIN`: EPERM" when the
+/// caller does not hold a capability of `caps`, "setgroups: EPERM", …
 Status drop_privileges(uint64_t caps, const UserIds& ids, bool no_new_privs);
 
 }  // namespace kubepp::runtime

@@ -25,6 +25,7 @@ constexpr Verb kVerbs[] = {
     {"rm", kubepp::cli::rm_main, "remove containers"},
     {"exec", kubepp::cli::exec_main, "run a command in a running container"},
     {"image", kubepp::cli::image_main, "list, import, inspect and remove images"},
+    {"runtime", kubepp::cli::runtime_main, "the OCI runtime over bundles, with runc's commands"},
     {"cleanup", kubepp::cli::cleanup_main, "remove what a crashed kubepp left behind"},
     {"store", kubepp::cmd::store_main, "serve the watchable store over etcd's v3 JSON gateway"},
 };

@@ -1,5 +1,7 @@
 // `kubepp image ls|import|pull|inspect|rm` — the image store (runtime/image/store.h),
 // as `docker image` shows it.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -55,7 +57,8 @@ int ls(const ImageStore& store, const std::vector<std::string>& args) {
   flags.add_bool("q,quiet", &quiet, "print the image ids only");
   FlagSet::Parsed parsed = flags.parse_verb("image ls", args, 0, 0, "takes no arguments");
   if (parsed.exit_now) return *parsed.exit_now;
-  if (!quiet) std::printf("%-32s %-14s %-14s %-16s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+  // A row per reference, sorted as the user reads them: by short name, then tag.
+  std::vector<std::array<std::string, 5>> rows;
   for (const StoredImage& image : store.list()) {
     const std::string id = image.id.hex.substr(0, 12);
     if (quiet) {
@@ -66,9 +69,14 @@ int ls(const ImageStore& store, const std::vector<std::string>& args) {
     const std::string created = age < 0 ? "N/A" : human_duration(age) + " ago";
     for (const std::string& reference : image.references) {
       auto [repository, tag] = repository_and_tag(reference);
-      std::printf("%-32s %-14s %-14s %-16s %s\n", repository.c_str(), tag.c_str(), id.c_str(), created.c_str(),
-                  human_size(image.size).c_str());
+      rows.push_back({repository, tag, id, created, human_size(image.size)});
     }
+  }
+  if (quiet) return 0;
+  std::sort(rows.begin(), rows.end());
+  std::printf("%-32s %-14s %-14s %-16s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+  for (const auto& r : rows) {
+    std::printf("%-32s %-14s %-14s %-16s %s\n", r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str(), r[4].c_str());
   }
   return 0;
 }
@@ -110,7 +118,7 @@ nlohmann::json inspect_json(const ImageStore& store, const StoredImage& image) {
       runtime::ImageReference r = ref.value();
       r.tag.clear();
       r.digest = image.manifest;
-      digests.push_back(r.familiar());
+      if (std::find(digests.begin(), digests.end(), r.familiar()) == digests.end()) digests.push_back(r.familiar());
     }
   }
   for (const runtime::Digest& d : image.diff_ids) diff_ids.push_back(d.str());
@@ -118,9 +126,11 @@ nlohmann::json inspect_json(const ImageStore& store, const StoredImage& image) {
   const runtime::ImageConfig& c = image.config;
   json ports = json::object();
   for (const std::string& port : c.exposed_ports) ports[port] = json::object();
-  json config = {{"User", c.user},       {"ExposedPorts", ports}, {"Env", c.env},
-                 {"Cmd", c.cmd},         {"WorkingDir", c.working_dir}, {"Entrypoint", c.entrypoint},
-                 {"Labels", c.labels},   {"StopSignal", c.stop_signal}};
+  // Docker prints an absent list as null.
+  auto list = [](const std::vector<std::string>& v) { return v.empty() ? json(nullptr) : json(v); };
+  json config = {{"User", c.user},         {"ExposedPorts", ports},         {"Env", list(c.env)},
+                 {"Cmd", list(c.cmd)},     {"WorkingDir", c.working_dir},   {"Entrypoint", list(c.entrypoint)},
+                 {"Labels", c.labels},     {"StopSignal", c.stop_signal}};
   return {{"Id", image.id.str()},
           {"RepoTags", tags},
           {"RepoDigests", digests},

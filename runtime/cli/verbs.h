@@ -27,5 +27,6 @@ int stop_main(const GlobalOptions& global, const std::vector<std::string>& args)
 int rm_main(const GlobalOptions& global, const std::vector<std::string>& args);
 int exec_main(const GlobalOptions& global, const std::vector<std::string>& args);
 int image_main(const GlobalOptions& global, const std::vector<std::string>& args);
+int runtime_main(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace kubepp::cli

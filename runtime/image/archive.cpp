@@ -356,7 +356,7 @@ Result<bool> TarReader::next(Entry& entry) {
     Result<bool> got = read_block(block, offset);
     if (!got) return got.error();
     // The stream may end at a header instead of with zero blocks: Go's archive/tar (and so
-    // Docker and containerd) takes that as the end, and umoci 0.4 writes its layers so,
+    // Docker and containerd) takes that as the end, and `umoci insert` (0.4) writes its layers so,
     // without the end blocks or even the last entry's padding. A cut there is still
     // caught: a layer's DiffID and a blob's digest cover every byte.
     if (!got.value()) {
@@ -807,7 +807,10 @@ Status Extractor::whiteout(const std::string& dir_rel, const std::string& leaf) 
   const std::string name = leaf.substr(4);
   if (name.empty() || name == "." || name == "..") return bad("a whiteout that names no file");
   const std::string rel = dir_rel.empty() ? name : dir_rel + "/" + name;
-  if (Result<bool> r = make_room(dir.value().get(), name, rel, false); !r) return r.error();
+  // A whiteout hides what the layers *below* hold (image-spec, layer.md): a file this
+  // same layer wrote stays, and overlayfs cannot show both, so the whiteout goes.
+  struct stat st {};
+  if (::fstatat(dir.value().get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return {};
   if (::mknodat(dir.value().get(), name.c_str(), S_IFCHR | 0, makedev(0, 0)) != 0) {
     return failed("mknod whiteout", rel, errno);
   }

@@ -27,12 +27,12 @@ struct ImageReference {
   std::string domain;             ///< "docker.io", "registry.k8s.io", "localhost:5000"
   std::string path;               ///< "library/busybox", "ikubernetes/myapp"
   std::string tag;                ///< "latest" when neither tag nor digest was given
-  std::optional<Digest> digest;   ///< set for name@sha256:… references
+  std::optional<Digest> digest;   ///< set for `name@sha256:…` references
 
   /// "docker.io/library/busybox": domain and path.
   std::string name() const { return domain + "/" + path; }
-  /// The canonical form: "docker.io/library/busybox:latest", or name@digest
-  /// (name:tag@digest when both were given).
+  /// The canonical form: "docker.io/library/busybox:latest", or `name@digest`
+  /// (`name:tag@digest` when both were given).
   std::string str() const;
   /// The short form Docker prints: "busybox:latest", "ikubernetes/myapp:v1";
   /// other registries keep their domain.

@@ -256,7 +256,7 @@ Result<bool> copy_blob(const fs::path& root, const fs::path& from, const Descrip
     fs::remove(tmp, ec);
     return invalid(where + ": blob " + want.digest.str() + " does not match its descriptor: " +
                    std::to_string(total) + " bytes with digest " + got.str() + ", want " + std::to_string(want.size) +
-                   " bytes");
+                   " bytes with digest " + want.digest.str());
   }
   if (::fsync(out.get()) != 0 || ::rename(tmp.c_str(), to.c_str()) != 0) {
     int err = errno;
@@ -310,7 +310,11 @@ class Importer {
     // 4. The references, last and in one step.
     if (Status s = save_index(root_, index); !s) return s.error();
     committed_ = true;
-    for (StoredImage& image : images) annotate(image, index);
+    for (size_t i = 0; i < images.size(); ++i) {
+      annotate(images[i], index);
+      images[i].references = chosen[i].second;  // what this layout named, not older names too
+      std::sort(images[i].references.begin(), images[i].references.end());
+    }
     return images;
   }
 
@@ -513,9 +517,10 @@ Result<std::vector<StoredImage>> ImageStore::import(const fs::path& path, const 
     return Error{ErrorCode::NotFound, "image layout `" + path.string() + "`: no such directory or tar file"};
   }
   // A tar of a layout: unpacked (files and directories only) into the store's scratch
-  // space, imported from there, removed either way.
+  // space, imported from there, removed either way. What an import killed midway left
+  // there is stale: we hold the lock, so no other import is running.
+  fs::remove_all(root_ / "tmp", ec);
   const fs::path tmp = root_ / "tmp" / ("import-" + std::to_string(::getpid()));
-  fs::remove_all(tmp, ec);
   if (Status s = make_dirs(tmp, 0700); !s) return s.error();
   Result<ExtractStats> unpacked = extract_archive(path, tmp, ArchiveKind::Layout);
   Result<std::vector<StoredImage>> imported =
@@ -525,39 +530,48 @@ Result<std::vector<StoredImage>> ImageStore::import(const fs::path& path, const 
   return imported;
 }
 
-Result<StoredImage> ImageStore::find(std::string_view name) const {
-  Result<StoreLock> lock = StoreLock::take(root_, false);
-  if (!lock) return lock.error();
-  Result<Index> index = load_index(root_);
-  if (!index) return index.error();
-  std::optional<Digest> manifest;
-  // A reference first, then an id or a prefix of one: hex digits, with or without
-  // "sha256:" (Docker's order: a repository may be named `cafe`).
-  if (Result<ImageReference> ref = parse_reference(name); ref) {
-    if (auto it = index.value().references.find(ref.value().str()); it != index.value().references.end()) {
-      manifest = it->second;
+namespace {
+
+// The manifest `name` names in `index`: a reference by tag or by digest, then an image id
+// or a unique prefix of one (Docker's order: a repository may be named `cafe`).
+Result<Digest> lookup(const fs::path& root, const Index& index, std::string_view name) {
+  Result<ImageReference> ref = parse_reference(name);
+  if (ref && ref.value().digest) {
+    // name@sha256:…: the manifest itself, if some reference of that repository has it.
+    for (const auto& [r, manifest] : index.references) {
+      Result<ImageReference> known = parse_reference(r);
+      if (known && known.value().name() == ref.value().name() && manifest == *ref.value().digest) return manifest;
     }
+  } else if (ref) {
+    if (auto it = index.references.find(ref.value().str()); it != index.references.end()) return it->second;
   }
   std::string_view hex = name.starts_with("sha256:") ? name.substr(7) : name;
-  if (!manifest && !hex.empty() && hex.size() <= 64 && hex.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
-    std::set<std::string> matches;
-    for (const auto& [ref, m] : index.value().references) {
-      Result<StoredImage> image = load_image(root_, m);
-      if (image && image.value().id.hex.starts_with(hex)) {
-        matches.insert(image.value().id.hex);
-        manifest = m;
-      }
+  if (!hex.empty() && hex.size() <= 64 && hex.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+    std::map<std::string, Digest> matches;  // image id → a manifest of it
+    for (const auto& [r, manifest] : index.references) {
+      Result<StoredImage> image = load_image(root, manifest);
+      if (image && image.value().id.hex.starts_with(hex)) matches.emplace(image.value().id.hex, manifest);
     }
     if (matches.size() > 1) {
       return Error{ErrorCode::Conflict, "image id prefix `" + std::string(name) + "` is ambiguous (" +
                                             std::to_string(matches.size()) + " images)"};
     }
+    if (matches.size() == 1) return matches.begin()->second;
   }
-  if (!manifest) {
-    if (Result<ImageReference> ref = parse_reference(name); !ref && !name.starts_with("sha256:")) return ref.error();
-  }
-  if (!manifest) return Error{ErrorCode::NotFound, "image `" + std::string(name) + "` not found"};
-  Result<StoredImage> image = load_image(root_, *manifest);
+  if (!ref && !name.starts_with("sha256:")) return ref.error();
+  return Error{ErrorCode::NotFound, "image `" + std::string(name) + "` not found"};
+}
+
+}  // namespace
+
+Result<StoredImage> ImageStore::find(std::string_view name) const {
+  Result<StoreLock> lock = StoreLock::take(root_, false);
+  if (!lock) return lock.error();
+  Result<Index> index = load_index(root_);
+  if (!index) return index.error();
+  Result<Digest> manifest = lookup(root_, index.value(), name);
+  if (!manifest) return manifest.error();
+  Result<StoredImage> image = load_image(root_, manifest.value());
   if (image) annotate(image.value(), index.value());
   return image;
 }
@@ -568,12 +582,16 @@ Result<StoredImage> ImageStore::pull(std::string_view reference) {
   Result<ImageReference> ref = parse_reference(reference);
   if (!ref) return ref.error();
   // The built-in layout of the repository, if there is one (build/images/oci/docker.io/
-  // library/busybox holds busybox's tags), and only when it has the tag asked for.
+  // library/busybox holds busybox's tags), and only when it has the tag (or the manifest
+  // digest) asked for.
   const fs::path layout = builtin_layouts() / ref.value().name();
   try {
     json index = json::parse(read_file(layout / "index.json"));
     for (const json& m : index.at("manifests")) {
-      if (m.value("annotations", json::object()).value(kNameAnnotation, "") == ref.value().str()) {
+      const bool named = ref.value().digest ? m.value("digest", "") == ref.value().digest->str()
+                                            : m.value("annotations", json::object()).value(kNameAnnotation, "") ==
+                                                  ref.value().str();
+      if (named) {
         Result<std::vector<StoredImage>> imported = import(layout);
         if (!imported) return imported.error();
         return find(reference);
@@ -612,13 +630,16 @@ ImageRootfs ImageStore::rootfs(const StoredImage& image) const {
 
 Result<std::vector<std::string>> ImageStore::remove(std::string_view name, const std::set<fs::path>& in_use,
                                                     bool force) {
-  Result<StoredImage> image = find(name);
-  if (!image) return image.error();
   Result<StoreLock> lock = StoreLock::take(root_, true);
   if (!lock) return lock.error();
   Result<Index> loaded = load_index(root_);
   if (!loaded) return loaded.error();
   Index& index = loaded.value();
+  Result<Digest> manifest = lookup(root_, index, name);
+  if (!manifest) return manifest.error();
+  Result<StoredImage> image = load_image(root_, manifest.value());
+  if (!image) return image.error();
+  annotate(image.value(), index);
 
   // Which references go: the one named, or all of the image's for an id.
   std::vector<std::string> untag;
@@ -651,9 +672,9 @@ Result<std::vector<std::string>> ImageStore::remove(std::string_view name, const
 
   // Collect garbage: every blob and layer no remaining reference reaches.
   std::set<std::string> live;  // hex digests
-  for (const auto& [r, manifest] : index.references) {
-    live.insert(manifest.hex);
-    if (Result<StoredImage> other = load_image(root_, manifest); other) {
+  for (const auto& [r, kept] : index.references) {
+    live.insert(kept.hex);
+    if (Result<StoredImage> other = load_image(root_, kept); other) {
       live.insert(other.value().id.hex);
       for (const Digest& l : other.value().layers) live.insert(l.hex);
     }

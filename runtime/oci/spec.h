@@ -207,8 +207,8 @@ struct Resources {
 /// A condition on one argument of a system call (linux.seccomp.syscalls[].args[]).
 struct SeccompArg {
   uint32_t index = 0;     ///< 0 … 5
-  uint64_t value = 0;
-  uint64_t valueTwo = 0;  ///< the mask's value for SCMP_CMP_MASKED_EQ
+  uint64_t value = 0;     ///< compared with the argument; for SCMP_CMP_MASKED_EQ the mask
+  uint64_t valueTwo = 0;  ///< SCMP_CMP_MASKED_EQ only: what (argument & value) must equal
   std::string op;         ///< "SCMP_CMP_EQ", "SCMP_CMP_MASKED_EQ", …
 };
 
@@ -335,7 +335,7 @@ struct State {
 
 /// The state as `runc state` prints it: Go's json.MarshalIndent(state, "", "  "), keys in
 /// runc's order (ociVersion, id, pid, status, bundle, rootfs, created, annotations,
-/// owner), Go's string escaping (<, >, & as \u003c …), no newline at the end.
+/// owner), Go's string escaping (`<`, `>`, `&` as `\u003c` …), no newline at the end.
 std::string state_json(const State& state);
 
 /// `time` as Go's time.RFC3339Nano prints a UTC time: "2024-05-01T12:00:00.1234Z"

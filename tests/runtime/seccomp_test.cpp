@@ -218,7 +218,7 @@ TEST_CASE("the default profile allows what ordinary programs call", "[unit][secc
     CHECK(profile.allows(name));
   }
   CHECK(profile.allows("chroot"));  // CAP_SYS_CHROOT is one of Docker's 14 defaults
-  CHECK(profile.default_errno == EPERM);
+  CHECK(profile.default_action == SeccompAction::error(EPERM));
 }
 
 TEST_CASE("the default profile denies the calls containers escape through", "[unit][seccomp]") {
@@ -247,13 +247,13 @@ TEST_CASE("argument rules: clone without namespace flags, clone3 ENOSYS, persona
     CHECK(rules[0].args[0].op == SeccompArg::Op::MaskedEqual);
     CHECK(rules[0].args[0].mask == kNamespaceFlags);
     CHECK(rules[0].args[0].value == 0);
-    CHECK(rules[0].errno_ret == 0);
+    CHECK(rules[0].action == SeccompAction::allow());
   }
   SECTION("clone3 answers ENOSYS") {
     auto rules = profile.rules_for("clone3");
     REQUIRE(rules.size() == 1);
     CHECK(rules[0].args.empty());
-    CHECK(rules[0].errno_ret == ENOSYS);
+    CHECK(rules[0].action == SeccompAction::error(ENOSYS));
   }
   SECTION("personality takes only Docker's five values") {
     std::vector<uint64_t> values;
@@ -384,7 +384,7 @@ TEST_CASE("names libseccomp does not know are skipped, never fatal", "[unit][sec
 
 TEST_CASE("load_seccomp names the failing libseccomp call and errno", "[unit][seccomp]") {
   SeccompProfile profile = default_seccomp_profile(kDockerDefaultCaps);
-  profile.rules.push_back({"personality", {{6, SeccompArg::Op::Equal, 0, 0}}, 0, "no seventh argument"});
+  profile.rules.push_back({"personality", {{6, SeccompArg::Op::Equal, 0, 0}}, SeccompAction::allow(), "no seventh argument"});
   std::string message = in_child([&profile] {
     kubepp::Status s = load_seccomp(profile);
     return s ? std::string("loaded") : s.error().message;

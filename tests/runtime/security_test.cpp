@@ -467,6 +467,124 @@ ROOT_TEST_CASE("drop_privileges fails with the step that failed", "[root][securi
   }
 }
 
+// ---- drop_privileges with an OCI process's five sets ----------------------------------
+
+namespace {
+
+// The sets of the OCI cases: bounding {CHOWN, KILL, NET_BIND_SERVICE}, the rest within it.
+constexpr uint64_t kChown = bit(CAP_CHOWN), kKill = bit(CAP_KILL), kBind = bit(CAP_NET_BIND_SERVICE);
+
+// The Cap* lines of /proc/self/status as a program run with exec (by `sh`, which runs
+// grep) sees them, each as "exec CapEff=…". PATH alone for an environment.
+std::string caps_after_exec() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return entry("exec", "pipe");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    const char* argv[] = {"/bin/sh", "-c", "grep Cap /proc/self/status", nullptr};
+    const char* envp[] = {"PATH=/usr/bin:/bin", nullptr};
+    ::execve(argv[0], const_cast<char* const*>(argv), const_cast<char* const*>(envp));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[1024];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::string out = entry("exec status", std::to_string(status));
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    size_t colon = line.find(':');
+    if (colon != std::string::npos) out += entry("exec " + line.substr(0, colon), line.substr(line.find_first_not_of(" \t", colon + 1)));
+  }
+  return out;
+}
+
+}  // namespace
+
+ROOT_TEST_CASE("drop_privileges gives a non-root user exactly the sets it is given", "[root][security]") {
+  Report r = in_child([] {
+    CapabilitySets caps{kChown | kKill | kBind, kKill, kKill, 0, 0};
+    std::string out = result_entry(drop_privileges(caps, UserIds{1000, 1000, {}}, false));
+    out += entry("keepcaps", std::to_string(::prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0)));
+    return out + status_entries();
+  });
+  REQUIRE(r["result"] == "ok");
+  CHECK(r["Uid"] == "1000\t1000\t1000\t1000");
+  CHECK(r["CapBnd"] == "0000000000000421");
+  CHECK(r["CapEff"] == "0000000000000020");  // KILL survived the change from uid 0
+  CHECK(r["CapPrm"] == "0000000000000020");
+  CHECK(r["CapInh"] == "0000000000000000");
+  CHECK(r["CapAmb"] == "0000000000000000");
+  CHECK(r["keepcaps"] == "0");  // set for the uid change only
+}
+
+ROOT_TEST_CASE("an ambient capability is raised, and survives the exec of an ordinary program",
+               "[root][security]") {
+  Report r = in_child([] {
+    CapabilitySets caps{kChown | kKill | kBind, kKill, kKill | kBind, kBind, kBind};
+    Status s = drop_privileges(caps, UserIds{1000, 1000, {}}, false);
+    if (!s) return result_entry(s);
+    std::string out = result_entry(s) + status_entries();
+    return out + caps_after_exec();
+  });
+  REQUIRE(r["result"] == "ok");
+  CHECK(r["CapAmb"] == "0000000000000400");
+  CHECK(r["CapEff"] == "0000000000000020");
+  CHECK(r["CapPrm"] == "0000000000000420");
+  CHECK(r["CapInh"] == "0000000000000400");
+  // After exec a non-root program keeps the ambient set, which joins permitted and
+  // effective; KILL, permitted but neither inheritable nor ambient, is gone.
+  REQUIRE(r["exec status"] == "0");
+  CHECK(r["exec CapAmb"] == "0000000000000400");
+  CHECK(r["exec CapEff"] == "0000000000000400");
+  CHECK(r["exec CapPrm"] == "0000000000000400");
+  CHECK(r["exec CapInh"] == "0000000000000400");
+  CHECK(r["exec CapBnd"] == "0000000000000421");
+}
+
+TEST_CASE("drop_privileges refuses sets the kernel would refuse, before it changes anything",
+          "[unit][security]") {
+  CapabilitySets caps{kChown | kKill | kBind, kKill, kKill | kBind, 0, kBind};
+  std::string message;
+  SECTION("an ambient capability not in inheritable") {
+    message = "capabilities: ambient `CAP_NET_BIND_SERVICE` is not in both permitted and inheritable";
+  }
+  SECTION("an ambient capability not in permitted") {
+    caps.permitted = kKill;
+    caps.inheritable = kBind;
+    message = "capabilities: ambient `CAP_NET_BIND_SERVICE` is not in both permitted and inheritable";
+  }
+  SECTION("an effective capability not in permitted") {
+    caps.ambient = 0;
+    caps.effective = kKill | kChown;
+    message = "capabilities: effective `CAP_CHOWN` is not in permitted";
+  }
+  // The credentials of /proc/self/status: ids, groups, the five sets, no_new_privs.
+  auto credentials = [] {
+    std::istringstream in(status_entries());
+    std::string kept;
+    for (std::string line; std::getline(in, line);) {
+      for (const char* key : {"Uid=", "Gid=", "Groups=", "Cap", "NoNewPrivs="}) {
+        if (line.starts_with(key)) kept += line + "\n";
+      }
+    }
+    return kept;
+  };
+  Report r = in_child([caps, credentials] {
+    std::string before = credentials();
+    Status s = drop_privileges(caps, UserIds{1000, 1000, {}}, true);
+    return entry("code", s ? "ok" : to_string(s.error().code)) + result_entry(s) +
+           entry("unchanged", before == credentials() ? "yes" : "no");
+  });
+  CHECK(r["code"] == "Invalid");
+  CHECK(r["result"] == message);
+  CHECK(r["unchanged"] == "yes");
+}
+
 // ---- harden_mounts (root) -----------------------------------------------------------
 
 namespace {
@@ -615,4 +733,42 @@ ROOT_TEST_CASE("harden_mounts never mounts over a symlink's target outside the r
   CHECK(r["new mounts"] == "0");
   CHECK(r["secret"] == "host secret");
   CHECK(r["outside dir read-only"] == "no");
+}
+
+ROOT_TEST_CASE("mask_paths and make_paths_readonly apply a bundle's own lists", "[root][security]") {
+  TempDir dir;
+  const fs::path root = dir.path();
+  put(root / "secret", "host secret");
+  put(root / "private/key", "key");
+  put(root / "data/file", "data");
+  const std::vector<std::string> masked = {"/secret", "/private", "/missing"};
+  const std::vector<std::string> readonly = {"/data", "/missing/too"};
+  Report r = in_child([&] {
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+      return entry("setup", "private mount namespace");
+    }
+    std::string out = entry("masked", mask_paths(root, masked) ? "ok" : "failed");
+    out += entry("readonly", make_paths_readonly(root, readonly) ? "ok" : "failed");
+    out += entry("/secret", describe_masked(root / "secret"));
+    out += entry("/private", describe_masked(root / "private"));
+    out += entry("/data", describe_readonly(root / "data"));
+    UniqueFd fd(::open((root / "data/new").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    return out + entry("create in /data", fd.valid() ? "ok" : errno_name(errno));
+  });
+  REQUIRE(r["setup"] == "");
+  CHECK(r["masked"] == "ok");
+  CHECK(r["readonly"] == "ok");
+  CHECK(r["/secret"] == "null");
+  CHECK(r["/private"] == "empty ro tmpfs");
+  CHECK_THAT(r["/data"], Catch::StartsWith("ro"));
+  CHECK(r["create in /data"] == "EROFS");
+  CHECK(read_file(root / "secret") == "host secret");  // the mounts died with the child's namespace
+}
+
+TEST_CASE("mask_paths and make_paths_readonly skip paths that do not exist", "[unit][security]") {
+  TempDir dir;
+  const std::vector<std::string> paths = {"/proc/kcore", "/no/such/dir"};
+  CHECK(mask_paths(dir.path(), paths).ok());
+  CHECK(make_paths_readonly(dir.path(), paths).ok());
+  CHECK(mask_paths(dir.path(), {}).ok());
 }

@@ -462,6 +462,16 @@ TEST_CASE("a whiteout becomes a 0/0 character device", "[root][archive]") {
   CHECK(stats.entries == 6);
 }
 
+TEST_CASE("a whiteout hides the layers below, not a file of its own layer", "[root][archive]") {
+  // image-spec layer.md: whiteouts apply only to lower layers.
+  TarWriter w;
+  w.dir("etc").file("etc/passwd", "root:x:0:0::/root:/bin/sh\n").whiteout("etc/passwd");
+  Extraction x;
+  ok(x.run(w.tar()));
+  CHECK(S_ISREG(lstat_of(x.dest / "etc/passwd").st_mode));
+  CHECK(read_file(x.dest / "etc/passwd") == "root:x:0:0::/root:/bin/sh\n");
+}
+
 TEST_CASE("an opaque whiteout marks its directory with trusted.overlay.opaque", "[root][archive]") {
   Extraction x;
   ok(x.run(TarWriter().dir("etc").opaque("etc").opaque("var/lib").file("etc/kept", "k").tar()));

@@ -94,6 +94,8 @@ TEST_CASE("an OCI image layout imports: blobs checked, layers unpacked once, nam
     CHECK(store.find(image.id.str()).value().manifest == image.manifest);
     CHECK(store.find(image.id.hex.substr(0, 12)).value().manifest == image.manifest);
     CHECK(store.find("docker.io/library/app:v1").ok());
+    CHECK(store.find("app@" + image.manifest.str()).value().id == image.id);  // by digest, as RepoDigests name it
+    CHECK(store.find("other@" + image.manifest.str()).error().code == ErrorCode::NotFound);
     auto missing = store.find("app:v2");
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().code == ErrorCode::NotFound);
@@ -155,6 +157,12 @@ TEST_CASE("names come from the layout's annotations, or from --name", "[root][im
   auto named = store.import(b.dir(), "ikubernetes/app");
   REQUIRE(named.ok());
   CHECK(named.value().at(0).references == std::vector<std::string>{"docker.io/ikubernetes/app:v3"});
+  // Imported again under another name: the result names what this import named.
+  auto renamed = store.import(b.dir(), "ikubernetes/other");
+  REQUIRE(renamed.ok());
+  CHECK(renamed.value().at(0).references == std::vector<std::string>{"docker.io/ikubernetes/other:v3"});
+  CHECK(store.find("ikubernetes/app:v3").value().references ==
+        std::vector<std::string>{"docker.io/ikubernetes/app:v3", "docker.io/ikubernetes/other:v3"});
 }
 
 TEST_CASE("an image for another platform is refused, naming the platforms found", "[root][image]") {
@@ -345,9 +353,15 @@ TEST_CASE("removing images: untag, delete, keep what others or containers use", 
 TEST_CASE("a built-in image is imported the first time it is pulled", "[root][image]") {
   TempDir dir("store");
   LayoutBuilder b(dir / "builtin/docker.io/library/tiny");
-  b.image({b.layer(base_tar())}, kConfig, "docker.io/library/tiny:1.0", "1.0");
+  const json manifest = b.image({b.layer(base_tar())}, kConfig, "docker.io/library/tiny:1.0", "1.0");
   b.write();
   ::setenv("KUBEPP_IMAGES", (dir / "builtin").c_str(), 1);
+  {
+    ImageStore by_digest(dir / "other-store");  // a pinned reference pulls too
+    auto pinned = by_digest.pull("tiny@" + manifest["digest"].get<std::string>());
+    REQUIRE(pinned.ok());
+    CHECK(pinned.value().manifest.str() == manifest["digest"]);
+  }
   ImageStore store(dir / "store");
   CHECK_FALSE(store.find("tiny:1.0").ok());
   auto pulled = store.pull("tiny:1.0");
