@@ -30,33 +30,17 @@
 
 #include "runtime/base/files.h"
 #include "tests/support/leak_check.h"
+#include "tests/support/temp_dir.h"
 
 using namespace kubepp;
 using namespace kubepp::runtime;
+
+using kubepp::testing::TempDir;
 
 namespace {
 
 constexpr uint64_t bit(int cap) { return uint64_t{1} << cap; }
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/kubepp-security-XXXXXX";
-    if (::mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 void put(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());

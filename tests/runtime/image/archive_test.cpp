@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "tests/runtime/image/tar_writer.h"
+#include "tests/support/temp_dir.h"
 
 using namespace kubepp;
 using namespace kubepp::runtime;
@@ -31,33 +32,12 @@ using kubepp::testing::TarAttrs;
 using kubepp::testing::TarHeader;
 using kubepp::testing::TarWriter;
 
+using kubepp::testing::TempDir;
+
 namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under /tmp, removed with everything in it, read-only directories too.
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/kubepp-archive-XXXXXX";
-    if (::mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(path_, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
-      if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
-    }
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

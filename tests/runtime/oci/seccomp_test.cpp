@@ -6,6 +6,7 @@
 // the parent. Each profile is written as config.json would hold it and goes through
 // parse_spec first, as a bundle's would.
 #include "runtime/oci/seccomp.h"
+#include "tests/support/temp_dir.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -32,6 +33,8 @@ using kubepp::runtime::SeccompRule;
 using Op = kubepp::runtime::SeccompArg::Op;
 namespace oci = kubepp::runtime::oci;
 using nlohmann::json;
+
+using kubepp::testing::TempDir;
 
 namespace {
 
@@ -267,25 +270,6 @@ TEST_CASE("what parse_spec lets through, or a hand-built spec holds, fails namin
 
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/kubepp-oci-seccomp-XXXXXX";
-    if (::mkdtemp(name) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // 0 when the call succeeded, otherwise its errno.
 int answer(long rc) { return rc < 0 ? errno : 0; }

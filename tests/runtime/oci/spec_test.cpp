@@ -1,6 +1,7 @@
 // Tests of runtime/oci/spec: config.json parsed and checked, runc's default spec, mount
 // options, the kernel tables and the `runc state` output. No privileges needed.
 #include "runtime/oci/spec.h"
+#include "tests/support/temp_dir.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 using namespace kubepp;
 using namespace kubepp::runtime::oci;
 using nlohmann::json;
+
+using kubepp::testing::TempDir;
 
 namespace {
 
@@ -134,16 +137,6 @@ constexpr unsigned long ul(Flags... flags) {
   return (0ul | ... | static_cast<unsigned long>(flags));
 }
 
-// A fresh directory under /tmp, removed with everything in it when the test is done.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kubepp-oci-spec-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 }  // namespace
 
@@ -591,20 +584,20 @@ TEST_CASE("unknown fields are ignored and versions 1.0.x and 1.1.x accepted", "[
 
 TEST_CASE("load_spec reads bundle/config.json; a missing file is NotFound naming it", "[unit][oci]") {
   TempDir bundle;
-  Result<Spec> missing = load_spec(bundle.path);
+  Result<Spec> missing = load_spec(bundle.path());
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == ErrorCode::NotFound);
-  CHECK(missing.error().message == "open `" + (bundle.path / "config.json").string() + "`: ENOENT");
+  CHECK(missing.error().message == "open `" + (bundle / "config.json").string() + "`: ENOENT");
 
-  std::ofstream(bundle.path / "config.json") << default_spec_json();
-  Result<Spec> spec = load_spec(bundle.path);
+  std::ofstream(bundle / "config.json") << default_spec_json();
+  Result<Spec> spec = load_spec(bundle.path());
   REQUIRE(spec);
   CHECK(spec.value().hostname == "kubepp");
 
-  std::ofstream(bundle.path / "config.json") << R"({"ociVersion": "1.0.2", "process": {"args": ["sh"], "cwd": "/"}})";
-  Result<Spec> bad = load_spec(bundle.path);
+  std::ofstream(bundle / "config.json") << R"({"ociVersion": "1.0.2", "process": {"args": ["sh"], "cwd": "/"}})";
+  Result<Spec> bad = load_spec(bundle.path());
   REQUIRE_FALSE(bad);
-  CHECK(bad.error().message == (bundle.path / "config.json").string() + ": `root`: missing (required)");
+  CHECK(bad.error().message == (bundle / "config.json").string() + ": `root`: missing (required)");
 }
 
 TEST_CASE("mount options map to runc's flags, propagation and data", "[unit][oci]") {
