@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,18 +52,10 @@ Result<ExitStatus> wait_process(pid_t pid) {
   return ExitStatus{WEXITSTATUS(status), 0, ""};
 }
 
-Error exec_command(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  if (args.empty()) return Error{ErrorCode::Invalid, "exec: no command given"};
-  std::vector<char*> argv, envp;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  argv.push_back(nullptr);
-  envp.push_back(nullptr);
-
-  const std::string& name = args[0];
+Result<std::string> find_program(const std::string& name, const std::vector<std::string>& env) {
   if (name.find('/') != std::string::npos) {
-    ::execve(name.c_str(), argv.data(), envp.data());
-    return sys_error("exec", name, errno);
+    if (::access(name.c_str(), X_OK) != 0) return sys_error("exec", name, errno);
+    return name;
   }
   // Search the container's PATH, as a shell inside it would (execvp would use ours).
   std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -70,17 +63,32 @@ Error exec_command(const std::vector<std::string>& args, const std::vector<std::
     if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
   }
   int err = ENOENT;
-  size_t start = 0;
-  while (start <= path.size()) {
+  for (size_t start = 0; start <= path.size();) {
     size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
-    std::string dir = path.substr(start, end - start);
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    ::execve(candidate.c_str(), argv.data(), envp.data());
-    if (errno != ENOENT && errno != ENOTDIR) err = errno;  // e.g. EACCES: remember, keep looking
+    const std::string dir = path.substr(start, end - start);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+      err = EACCES;  // remember, keep looking
+    }
     start = end + 1;
   }
   return sys_error("exec", name, err);
+}
+
+Error exec_command(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  if (args.empty()) return Error{ErrorCode::Invalid, "exec: no command given"};
+  Result<std::string> program = find_program(args[0], env);
+  if (!program) return program.error();
+  std::vector<char*> argv, envp;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  argv.push_back(nullptr);
+  envp.push_back(nullptr);
+  ::execve(program.value().c_str(), argv.data(), envp.data());
+  return sys_error("exec", args[0], errno);
 }
 
 Status close_fds_on_exec() {

@@ -34,9 +34,13 @@ Result<pid_t> clone_process(int flags, const std::function<int()>& fn);
 /// Waits for `pid` to end (retrying on EINTR) and reaps it.
 Result<ExitStatus> wait_process(pid_t pid);
 
-/// Replaces the calling process with `args`, looked up in the PATH of `env` (not of the
-/// caller) when args[0] has no slash, with exactly `env` as its environment. Returns
-/// only on failure: "exec `nosuch`: ENOENT".
+/// The program `name` names: itself when it has a slash, else the first executable
+/// regular file of that name in the PATH of `env` (not of the caller). Fails as execve
+/// would: "exec `nosuch`: ENOENT", or EACCES when only files without x were found.
+Result<std::string> find_program(const std::string& name, const std::vector<std::string>& env);
+
+/// Replaces the calling process with `args`, found by find_program, with exactly `env`
+/// as its environment. Returns only on failure: "exec `nosuch`: ENOENT".
 Error exec_command(const std::vector<std::string>& args, const std::vector<std::string>& env);
 
 /// Marks every descriptor from 3 up close-on-exec, so the container's program starts

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -145,11 +146,9 @@ int exec(const fs::path& root, const std::vector<std::string>& args) {
   if (parsed.exit_now) return *parsed.exit_now;
   if (tty || detach) return fail("exec", {ErrorCode::Invalid, "--tty and --detach are not supported"});
   const std::string& id = parsed.args[0];
-  Result<oci::State> s = oci::container_state(root, id);
-  if (!s) return fail("exec", s.error());
   // The container's own process is the template, as runc does: a command replaces its
   // args, -e adds to its environment.
-  Result<oci::Spec> spec = oci::load_spec(s.value().bundle);
+  Result<oci::Spec> spec = oci::container_spec(root, id);
   if (!spec) return fail("exec", spec.error());
   oci::Process process = spec.value().process;
   if (!process_file.empty()) {
@@ -199,13 +198,15 @@ int list(const fs::path& root, const std::vector<std::string>& args) {
     return 0;
   }
   if (format != "table") return fail("list", {ErrorCode::Invalid, "--format: want table or json, got `" + format + "`"});
-  if (!quiet) std::printf("%-12s %-10s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+  int width = 12;  // the ID column fits the longest id, as runc's tabwriter does
+  for (const oci::State& s : states) width = std::max(width, static_cast<int>(s.id.size()));
+  if (!quiet) std::printf("%-*s %-10s %-10s %-40s %-30s %s\n", width, "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
   for (const oci::State& s : states) {
     if (quiet) {
       std::cout << s.id << "\n";
       continue;
     }
-    std::printf("%-12s %-10d %-10s %-40s %-30s %s\n", s.id.c_str(), s.pid, s.status.c_str(), s.bundle.c_str(),
+    std::printf("%-*s %-10d %-10s %-40s %-30s %s\n", width, s.id.c_str(), s.pid, s.status.c_str(), s.bundle.c_str(),
                 s.created.c_str(), "root");
   }
   return 0;

@@ -363,6 +363,9 @@ struct Init {
   int fifo = -1;  // O_PATH descriptor of exec.fifo, reopened for writing at the end
 
   Error run(int sync_fd, int report_fd) {
+    // Until it execs, this process is the kubepp binary: not to be opened through
+    // /proc/PID/exe from inside (CVE-2019-5736). execve makes the user's program dumpable again.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return sys_error("prctl", "PR_SET_DUMPABLE", errno);
     char go = 0;
     if (::read(sync_fd, &go, 1) != 1) return Error{ErrorCode::Internal, "the runtime went away before the start"};
     ::close(sync_fd);
@@ -382,12 +385,9 @@ struct Init {
       if (Status s = bring_loopback_up(); !s) return s.error();
     }
     if (Status s = setup_root(); !s) return s.error();
-    for (const auto& [key, value] : spec.linux->sysctl) {
-      std::string file = "/proc/sys/" + key;
-      std::replace(file.begin() + 10, file.end(), '.', '/');
-      if (Status s = write_file(file, value); !s) return s.error();
-    }
     return finish_and_exec(spec.process, plan, [&]() -> Status {
+      // A program that is not there fails create, not a later start (runc looks it up here too).
+      if (Result<std::string> program = find_program(spec.process.args[0], plan.env); !program) return program.error();
       // Set up: tell the runtime, then wait for `start` at the FIFO.
       tell(report_fd, "R");
       const std::string path = "/proc/self/fd/" + std::to_string(fifo);
@@ -431,6 +431,12 @@ struct Init {
       if (::lchown(node.c_str(), d.uid.value_or(0), d.gid.value_or(0)) != 0) return sys_error("chown", node, errno);
     }
     if (Status s = pivot_to(rootfs); !s) return s;
+    // Sysctls while /proc/sys is still writable, as runc writes them.
+    for (const auto& [key, value] : linux_.sysctl) {
+      std::string file = "/proc/sys/" + key;
+      std::replace(file.begin() + 10, file.end(), '.', '/');
+      if (Status s = write_file(file, value); !s) return s;
+    }
     if (Status s = make_paths_readonly("/", linux_.readonlyPaths); !s) return s;
     if (Status s = mask_paths("/", linux_.maskedPaths); !s) return s;
     if (spec.root.readonly && ::mount(nullptr, "/", nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, nullptr) != 0) {
@@ -477,6 +483,11 @@ Result<Created> create(const fs::path& root, const std::string& id, const Create
   if (!spec.linux) return unsupported("linux", "missing: kubepp runs Linux containers");
   if (spec.process.terminal) {
     return unsupported("process.terminal", "true needs a console socket, which kubepp does not offer yet: set it to false");
+  }
+  const Hooks& h = spec.hooks;
+  if (!h.prestart.empty() || !h.createRuntime.empty() || !h.createContainer.empty() || !h.startContainer.empty() ||
+      !h.poststart.empty() || !h.poststop.empty()) {
+    return unsupported("hooks", "kubepp does not run hooks yet: remove them");
   }
   if (!spec.linux->uidMappings.empty() || !spec.linux->gidMappings.empty()) {
     return unsupported("linux.uidMappings", "user namespaces are not supported");
@@ -708,11 +719,17 @@ Result<ExitStatus> run_container(const fs::path& root, const std::string& id, co
   return status;
 }
 
+Result<Spec> container_spec(const fs::path& root, const std::string& id) {
+  Result<Record> r = read_record(root, id);
+  if (!r) return r.error();
+  return parse_spec(read_file(dir_of(root, id) / "config.json"), (dir_of(root, id) / "config.json").string());
+}
+
 Result<ExitStatus> exec_in_container(const fs::path& root, const std::string& id, const Process& process) {
   Result<Record> r = read_record(root, id);
   if (!r) return r.error();
   if (status_of(root, r.value()) != "running") return Error{ErrorCode::Conflict, "container `" + id + "` is not running"};
-  Result<Spec> spec = parse_spec(read_file(dir_of(root, id) / "config.json"), "config.json");
+  Result<Spec> spec = container_spec(root, id);
   if (!spec) return spec.error();
   Result<ProcessPlan> plan = plan_process(spec.value(), process, r.value().rootfs);
   if (!plan) return plan.error();

@@ -14,7 +14,8 @@
 // create namespaces, enter the cgroup, mount (the bundle's rootfs bound onto itself,
 // then config.json's mounts in order, with devices in /dev), pivot_root, masked and
 // read-only paths, sysctls, rlimits; seccomp (before dropping capabilities unless
-// noNewPrivileges), capabilities and ids; the FIFO; exec.
+// noNewPrivileges), capabilities and ids; the FIFO; exec. Hooks are not run yet: a
+// config.json with hooks is refused.
 #pragma once
 
 #include <sys/types.h>
@@ -60,6 +61,10 @@ Status kill_container(const std::filesystem::path& root, const std::string& id, 
 /// Removes a stopped container: its cgroup and its record. A created or running one
 /// only with `force`, which kills it first. NotFound names the container.
 Status delete_container(const std::filesystem::path& root, const std::string& id, bool force);
+
+/// The config.json the container was created from: a copy kept under `root`, so that
+/// later changes to the bundle change nothing (runc keeps it in its state too).
+Result<Spec> container_spec(const std::filesystem::path& root, const std::string& id);
 
 /// The pids in the container's cgroup.
 Result<std::vector<pid_t>> container_pids(const std::filesystem::path& root, const std::string& id);

@@ -158,17 +158,18 @@ ROOT_TEST_CASE("kubepp runtime: the process sees what config.json says", "[root]
   Runtime runtime;
   Bundle bundle({"sh", "-c",
                  "hostname; ulimit -n; grep CapEff /proc/self/status; touch /x 2>/dev/null || echo read-only; "
-                 "cat /proc/kcore | wc -c; pwd; echo $GREETING"});
+                 "cat /proc/kcore | wc -c; pwd; echo $GREETING; cat /proc/sys/net/ipv4/ip_forward"});
   bundle.config["hostname"] = "inside";
   bundle.config["process"]["cwd"] = "/tmp";
   bundle.config["process"]["env"].push_back("GREETING=hi");
   bundle.config["process"]["rlimits"] = {{{"type", "RLIMIT_NOFILE"}, {"hard", 512}, {"soft", 256}}};
+  bundle.config["linux"]["sysctl"] = {{"net.ipv4.ip_forward", "1"}};  // written before /proc/sys turns read-only
   bundle.write();
   CommandResult run = runtime({"run", "-b", bundle.path(), "kubepp-sees"});
   INFO(run.err);
   CHECK(run.status == 0);
   // runc's default capabilities: AUDIT_WRITE (29), KILL (5), NET_BIND_SERVICE (10).
-  CHECK(run.out == "inside\n256\nCapEff:\t0000000020000420\nread-only\n0\n/tmp\nhi\n");
+  CHECK(run.out == "inside\n256\nCapEff:\t0000000020000420\nread-only\n0\n/tmp\nhi\n1\n");
 }
 
 ROOT_TEST_CASE("kubepp runtime: a bad config.json is refused naming the field, and nothing is left", "[root][oci]") {
@@ -196,12 +197,19 @@ ROOT_TEST_CASE("kubepp runtime: a bad config.json is refused naming the field, a
     CHECK(r.status == 1);
     CHECK(r.err == "kubepp runtime create: " + origin + ": `root.path`: `" + bundle.path() + "/nowhere` is not a directory\n");
   }
-  SECTION("a program that is not in the image") {
+  SECTION("a program that is not in the image: create fails, as runc's does") {
     bundle.config["process"]["args"] = {"/no/such/program"};
     bundle.write();
-    CommandResult r = runtime({"run", "-b", bundle.path(), "kubepp-bad"});
+    CommandResult r = runtime.detached({"create", "-b", bundle.path(), "kubepp-bad"});
     CHECK(r.status == 1);
-    CHECK_THAT(r.err, Catch::Contains("exec `/no/such/program`: ENOENT"));
+    CHECK(r.err == "kubepp runtime create: container kubepp-bad: exec `/no/such/program`: ENOENT\n");
+  }
+  SECTION("hooks, which kubepp does not run") {
+    bundle.config["hooks"] = {{"prestart", {{{"path", "/bin/true"}}}}};
+    bundle.write();
+    CommandResult r = runtime({"create", "-b", bundle.path(), "kubepp-bad"});
+    CHECK(r.status == 1);
+    CHECK(r.err == "kubepp runtime create: " + origin + ": `hooks`: kubepp does not run hooks yet: remove them\n");
   }
   SECTION("the same id twice") {
     REQUIRE(runtime.detached({"create", "-b", bundle.path(), "kubepp-bad"}).status == 0);
