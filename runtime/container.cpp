@@ -1,11 +1,14 @@
 #include "runtime/container.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <map>
@@ -115,6 +118,36 @@ std::optional<fs::path> layer_holding(const std::vector<fs::path>& layers, const
   return std::nullopt;
 }
 
+// While alive, our children are born in another PID namespace (a pod's, with
+// shareProcessNamespace); leave() returns to our own. Without a PID namespace to join it
+// does nothing.
+class PidNamespaceSwitch {
+ public:
+  static Result<PidNamespaceSwitch> enter(const std::vector<NamespacePath>& join) {
+    PidNamespaceSwitch s;
+    for (const NamespacePath& ns : join) {
+      if (ns.flag != CLONE_NEWPID) continue;
+      s.ours_.reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+      if (!s.ours_.valid()) return sys_error("open", "/proc/self/ns/pid", errno);
+      UniqueFd theirs(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!theirs.valid()) return sys_error("open", ns.path, errno);
+      if (::setns(theirs.get(), CLONE_NEWPID) != 0) return sys_error("setns", ns.path, errno);
+    }
+    return s;
+  }
+  Status leave() {
+    if (ours_.valid() && ::setns(ours_.get(), CLONE_NEWPID) != 0) return sys_error("setns", "/proc/self/ns/pid", errno);
+    ours_.reset();
+    return {};
+  }
+  PidNamespaceSwitch() = default;
+  PidNamespaceSwitch(PidNamespaceSwitch&&) = default;
+  ~PidNamespaceSwitch() { (void)leave(); }
+
+ private:
+  UniqueFd ours_;
+};
+
 }  // namespace
 
 std::string new_container_id() {
@@ -161,6 +194,15 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
       return Error{ErrorCode::NotFound, "root filesystem `" + layer.string() + "`: not a directory"};
     }
   }
+  for (const FileMount& mount : config.mounts) {
+    if (!fs::path(mount.target).is_absolute()) {
+      return Error{ErrorCode::Invalid, "mount target `" + mount.target + "`: not an absolute path"};
+    }
+    if (!fs::exists(mount.source, ec)) {
+      return Error{ErrorCode::NotFound, "mount source `" + mount.source.string() + "`: no such file or directory"};
+    }
+  }
+  if (config.cgroup.empty()) config.cgroup = dirs.container_cgroup(config.id);
   if (fs::exists(dirs.container_lib(config.id), ec) || fs::exists(dirs.container_run(config.id), ec)) {
     return Error{ErrorCode::AlreadyExists, "container `" + config.id + "` already exists"};
   }
@@ -198,31 +240,61 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   return c;
 }
 
+RootfsLayout Container::rootfs_layout() const {
+  const fs::path lib = dirs_.container_lib(id());
+  const fs::path run = dirs_.container_run(id());
+  RootfsLayout layout{config_.layers, lib / "upper", lib / "work", lib / "merged", {}};
+  // The container's own /etc files, unless a mount (its pod's) replaces them.
+  for (const char* file : {"hosts", "hostname", "resolv.conf"}) {
+    const std::string target = std::string("/etc/") + file;
+    auto replaced = [&](const FileMount& m) { return fs::path(m.target).lexically_normal() == target; };
+    if (std::none_of(config_.mounts.begin(), config_.mounts.end(), replaced)) {
+      layout.files.push_back({run / file, target});
+    }
+  }
+  // Parents before children, so /data/cache lands on the /data volume, not under it.
+  std::vector<FileMount> mounts = config_.mounts;
+  std::stable_sort(mounts.begin(), mounts.end(), [](const FileMount& a, const FileMount& b) {
+    auto depth = [](const std::string& p) { return std::distance(fs::path(p).begin(), fs::path(p).end()); };
+    return depth(a.target) < depth(b.target);
+  });
+  layout.files.insert(layout.files.end(), mounts.begin(), mounts.end());
+  return layout;
+}
+
 // [child-main]
 Error Container::child_main(int sync_fd, bool new_cgroup_ns) {
-  // Wait until the parent has put us in our cgroup (chapter 02: and the network).
-  // EOF means it died.
+  // Wait until the parent has put us in our cgroup. EOF means it died.
   char go = 0;
   if (::read(sync_fd, &go, 1) != 1) return Error{ErrorCode::Internal, "parent went away before start"};
   ::close(sync_fd);
+  // A pod's container enters its sandbox's namespaces before anything is mounted:
+  // /sys shows the network devices, and /proc the processes, of the namespaces current
+  // when they are mounted. (The PID namespace was entered by the parent: it applies
+  // to children only.)
+  const NamespaceOptions& ns = config_.namespaces;
+  std::vector<NamespacePath> join;
+  for (const NamespacePath& path : ns.join) {
+    if (path.flag != CLONE_NEWPID) join.push_back(path);
+  }
+  if (Status s = join_namespaces(join); !s) return s.error();
+  const int joined = joined_namespace_flags(ns.join);
   // Only now, inside the container's cgroup, does a cgroup namespace make that
   // cgroup the root of what the container sees in /proc/self/cgroup.
   if (new_cgroup_ns && ::unshare(CLONE_NEWCGROUP) != 0) return sys_error("unshare", "cgroup namespace", errno);
 
-  const NamespaceOptions& ns = config_.namespaces;
-  if (!ns.host_uts && ::sethostname(config_.hostname.data(), config_.hostname.size()) != 0) {
+  // A joined UTS namespace has its hostname already: the pod's.
+  if (!ns.host_uts && (joined & CLONE_NEWUTS) == 0 &&
+      ::sethostname(config_.hostname.data(), config_.hostname.size()) != 0) {
     return sys_error("sethostname", config_.hostname, errno);
   }
-  const fs::path lib = dirs_.container_lib(id());
-  const fs::path run = dirs_.container_run(id());
-  RootfsLayout layout{config_.layers, lib / "upper", lib / "work", lib / "merged",
-                      {{run / "hosts", "/etc/hosts"},
-                       {run / "hostname", "/etc/hostname"},
-                       {run / "resolv.conf", "/etc/resolv.conf"}}};
-  if (Status s = setup_rootfs(layout); !s) return s.error();
+  if (Status s = setup_rootfs(rootfs_layout()); !s) return s.error();
   // Docker's masked and read-only paths of /proc and /sys, on the new root.
   if (Status s = harden_mounts("/", security_.privileged); !s) return s.error();
-  if (!ns.host_network) {
+  if (config_.readonly_rootfs && ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+    return sys_error("remount read-only", "/", errno);
+  }
+  if (!ns.host_network && (joined & CLONE_NEWNET) == 0) {
     if (Status s = bring_loopback_up(); !s) return s.error();
   }
   if (::chdir(config_.working_dir.c_str()) != 0) return sys_error("chdir", config_.working_dir, errno);
@@ -265,7 +337,8 @@ Status Container::start_unchecked() {
   if (::pipe2(errors, O_CLOEXEC) != 0) return sys_error("pipe2", "errors", errno);
   UniqueFd errors_read(errors[0]), errors_write(errors[1]);
 
-  const int flags = namespace_flags(config_.namespaces);
+  // Joined namespaces are entered, not created.
+  const int flags = namespace_flags(config_.namespaces) & ~joined_namespace_flags(config_.namespaces.join);
   // Without a mount namespace of its own, setup_rootfs would remount and pivot the
   // host's root: every process on the machine would find itself in the container.
   if ((flags & CLONE_NEWNS) == 0) {
@@ -276,9 +349,13 @@ Status Container::start_unchecked() {
   // The cgroup is made before the process, so a limit the kernel refuses fails the
   // start before anything runs.
   auto cgroups = make_cgroup_driver();
-  const std::string cgroup = dirs_.container_cgroup(id());
+  const std::string& cgroup = config_.cgroup;
   if (Status s = cgroups->create(cgroup, config_.resources); !s) return s;
   cgroups_ = std::move(cgroups);
+  // setns(CLONE_NEWPID) changes the PID namespace of our future children only: enter
+  // the pod's for the clone below, and return to ours right after it.
+  Result<PidNamespaceSwitch> pid_switch = PidNamespaceSwitch::enter(config_.namespaces.join);
+  if (!pid_switch) return pid_switch.error();
 
   // The cgroup namespace is entered later, by the child, once it is in its cgroup.
   const bool new_cgroup_ns = (flags & CLONE_NEWCGROUP) != 0;
@@ -295,6 +372,7 @@ Status Container::start_unchecked() {
     (void)write_all(errors_write.get(), char('0' + static_cast<int>(error.code)) + error.message);
     ::_exit(127);
   });
+  if (Status s = pid_switch.value().leave(); !s) return s;
   if (!pid) return pid.error();
   pid_ = pid.value();
   sync_read.reset();
@@ -304,6 +382,15 @@ Status Container::start_unchecked() {
   // The child is blocked on the sync pipe, one thread, nothing exec'd: attach it now
   // and everything it starts is born in the cgroup.
   if (Status s = cgroups_->attach(cgroup, pid_); !s) return s;
+  if (config_.oom_score_adj) {
+    // Lowering it below ours takes CAP_SYS_RESOURCE, which some hosts withhold even from
+    // root (EACCES): the container then keeps our value, as it would without a request.
+    const std::string file = "/proc/" + std::to_string(pid_) + "/oom_score_adj";
+    UniqueFd fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+    const std::string value = std::to_string(*config_.oom_score_adj) + "\n";
+    if (!fd.valid()) return sys_error("open", file, errno);
+    if (::write(fd.get(), value.data(), value.size()) < 0 && errno != EACCES) return sys_error("write", file, errno);
+  }
   if (Status s = write_all(sync_write.get(), "g"); !s) return s;
   sync_write.reset();
   std::string failure = read_all(errors_read.get());
@@ -330,7 +417,7 @@ Result<ExitStatus> Container::wait() {
     exit.reason = exit.signal == 0 && exit.code == 0 ? "Completed" : "Error";
   }
   if (cgroups_) {
-    (void)cgroups_->destroy(dirs_.container_cgroup(id()));
+    (void)cgroups_->destroy(cgroup());
     cgroups_.reset();
   }
   return status;
@@ -338,7 +425,7 @@ Result<ExitStatus> Container::wait() {
 
 Result<ResourceUsage> Container::usage() {
   if (!cgroups_) return Error{ErrorCode::NotFound, "container `" + id() + "` has no cgroup"};
-  return cgroups_->usage(dirs_.container_cgroup(id()));
+  return cgroups_->usage(cgroup());
 }
 
 Status Container::kill(int signal) {
@@ -354,7 +441,7 @@ void Container::destroy() {
     reaped_ = true;
   }
   if (cgroups_) {
-    (void)cgroups_->destroy(dirs_.container_cgroup(config_.id));
+    (void)cgroups_->destroy(cgroup());
     cgroups_.reset();
   }
   if (!owns_state_ || config_.id.empty()) return;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <memory>
+#include <optional>
 
 #include "runtime/base/result.h"
 #include "runtime/cgroups.h"
@@ -23,6 +24,7 @@
 #include "runtime/names.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/rootfs.h"
 
 namespace kubepp::runtime {
 
@@ -37,6 +39,17 @@ struct ContainerConfig {
   NamespaceOptions namespaces;         ///< which host namespaces to share
   ResourceLimits resources;            ///< cgroup limits; zero fields are unlimited
   SecurityConfig security;             ///< capabilities, user, no_new_privs, privileged
+  /// Bind mounts after the image's root is built, parents before children: a pod's
+  /// volumes, and its /etc/hosts, /etc/hostname, /etc/resolv.conf (which then replace the
+  /// container's own).
+  std::vector<FileMount> mounts;
+  bool readonly_rootfs = false;        ///< "/" read-only (volumes keep their own mode)
+  /// Written before the process runs; unset keeps ours, and so does a value below ours
+  /// on a host that withholds CAP_SYS_RESOURCE.
+  std::optional<int> oom_score_adj;
+  /// The container's cgroup, relative to each hierarchy's root; "" means
+  /// StateDirs::container_cgroup (a pod's containers live below the pod's cgroup).
+  std::string cgroup;
   int stdin_fd = -1;                   ///< descriptors that become 0, 1, 2; -1 = inherit ours
   int stdout_fd = -1;
   int stderr_fd = -1;
@@ -76,12 +89,16 @@ class Container {
 
   const std::string& id() const { return config_.id; }
   const ContainerConfig& config() const { return config_; }
+  /// The container's cgroup, relative to each hierarchy's root.
+  const std::string& cgroup() const { return config_.cgroup; }
   /// The first process's pid as the host sees it; 0 before start().
   pid_t pid() const { return pid_; }
 
  private:
   Container(ContainerConfig config, StateDirs dirs);
   Status start_unchecked();
+  /// The root filesystem: the image's layers, the /etc files, the mounts.
+  RootfsLayout rootfs_layout() const;
   /// Runs in the cloned child: sets the container up and execs. Returns only on error.
   Error child_main(int sync_fd, bool new_cgroup_ns);
   void destroy();

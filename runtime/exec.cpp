@@ -16,6 +16,7 @@
 #include "runtime/base/unique_fd.h"
 #include "runtime/cgroups.h"
 #include "runtime/hardening.h"
+#include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/state.h"
 
@@ -23,9 +24,13 @@ namespace kubepp::runtime {
 
 namespace {
 
-// The namespaces a process joins, in an order that works: the mount namespace last, as
-// its /proc is no longer ours after it.
-constexpr const char* kJoinOrder[] = {"cgroup", "ipc", "uts", "net", "pid", "mnt"};
+// The namespaces `kubepp exec` joins: all of the container's (join_namespaces enters
+// them in order, the mount namespace last).
+constexpr struct {
+  const char* file;
+  int flag;
+} kExecNamespaces[] = {{"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
+                       {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID},  {"mnt", CLONE_NEWNS}};
 
 // The environment of the container's first process (/proc/PID/environ), then `extra`.
 std::vector<std::string> container_environment(pid_t pid, const std::vector<std::string>& extra) {
@@ -47,19 +52,16 @@ Error join_and_exec(const ContainerState& state, const StateDirs& dirs, const Ex
   // CVE-2019-5736: inside the container's pid namespace, this process — still the
   // kubepp binary — must not be open-able through /proc/PID/exe.
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return sys_error("prctl", "PR_SET_DUMPABLE", errno);
-  std::vector<UniqueFd> namespaces;
-  for (const char* ns : kJoinOrder) {
-    const std::string path = "/proc/" + std::to_string(state.pid) + "/ns/" + ns;
-    namespaces.emplace_back(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!namespaces.back().valid()) return sys_error("open", path, errno);
+  std::vector<NamespacePath> namespaces;
+  for (const auto& ns : kExecNamespaces) {
+    namespaces.push_back({ns.flag, "/proc/" + std::to_string(state.pid) + "/ns/" + ns.file});
   }
-  if (Status s = make_cgroup_driver()->attach(dirs.container_cgroup(state.id), ::getpid()); !s) return s.error();
+  const std::string cgroup = state.cgroup.empty() ? dirs.container_cgroup(state.id) : state.cgroup;
+  if (Status s = make_cgroup_driver()->attach(cgroup, ::getpid()); !s) return s.error();
   const std::vector<std::string> env = container_environment(state.pid, options.env);
   Result<ProcessSecurity> security = read_process_security(dirs, state.id);
   if (!security) return security.error();
-  for (size_t i = 0; i < namespaces.size(); ++i) {
-    if (::setns(namespaces[i].get(), 0) != 0) return sys_error("setns", kJoinOrder[i], errno);
-  }
+  if (Status s = join_namespaces(namespaces); !s) return s.error();
   // The pid namespace holds only our children: fork once more and wait for it.
   pid_t child = ::fork();
   if (child < 0) return sys_error("fork", "exec", errno);

@@ -2,6 +2,8 @@
 
 #include <sys/prctl.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "runtime/base/files.h"
@@ -30,6 +32,11 @@ Result<ProcessSecurity> resolve_process_security(const std::filesystem::path& ro
   Result<UserIds> user = resolve_user(rootfs, config.user);
   if (!user) return user.error();
   security.user = user.value();
+  for (gid_t gid : config.supplemental_groups) {
+    if (std::find(security.user.groups.begin(), security.user.groups.end(), gid) == security.user.groups.end()) {
+      security.user.groups.push_back(gid);
+    }
+  }
   return security;
 }
 

@@ -136,7 +136,9 @@ void close_inherited_fds(std::initializer_list<int> keep) {
     state.command = container.config().args;
     state.monitor_pid = ::getpid();
     state.created_at = rfc3339_nano_now();
-    state.log_path = dirs.container_lib(state.id) / "container.log";
+    state.log_path = options.log_path.empty() ? (dirs.container_lib(state.id) / "container.log").string()
+                                              : options.log_path;
+    state.cgroup = container.cgroup();
     CriLogWriter log(UniqueFd(::open(state.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)));
     (void)write_state(dirs, state);
 
@@ -290,7 +292,9 @@ Status remove_container(const StateDirs& dirs, const std::string& id, bool force
     return Error{ErrorCode::Conflict, "container " + id + " is running: stop it first, or remove it with -f"};
   }
   kill_container(dirs, id);
-  (void)make_cgroup_driver()->destroy(dirs.container_cgroup(id));  // and whatever still runs in it
+  const std::string cgroup = state.ok() && !state.value().cgroup.empty() ? state.value().cgroup
+                                                                         : dirs.container_cgroup(id);
+  (void)make_cgroup_driver()->destroy(cgroup);  // and whatever still runs in it
   fs::remove_all(dirs.container_run(id), ec);
   fs::remove_all(dirs.container_lib(id), ec);
   return {};

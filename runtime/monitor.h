@@ -27,6 +27,7 @@ struct MonitorOptions {
   std::string image_id;         ///< its id in the image store ("" for a directory)
   bool attach = false;          ///< give the container our stdin, and copy its output to our stdout/stderr
   bool remove_on_exit = false;  ///< remove the container's directories when it ends (a foreground run)
+  std::string log_path;         ///< the CRI log; "" means container.log in the container's directory
 };
 
 /// A container started under a monitor, as the process that launched it sees it.

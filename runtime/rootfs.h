@@ -18,11 +18,13 @@ namespace kubepp::runtime {
 
 namespace fs = std::filesystem;
 
-/// A file prepared on the host and bind-mounted into the container
-/// (/etc/hosts, /etc/hostname, /etc/resolv.conf).
+/// A file or directory of the host bind-mounted into the container: /etc/hosts,
+/// /etc/hostname and /etc/resolv.conf, written for this container (or its pod), and a
+/// pod's volumes.
 struct FileMount {
-  fs::path source;       ///< on the host
-  std::string target;    ///< absolute path inside the container
+  fs::path source;        ///< on the host
+  std::string target;     ///< absolute path inside the container
+  bool readonly = false;  ///< remounted read-only after the bind
 };
 
 /// Where the pieces of one container's root filesystem are.
@@ -65,7 +67,8 @@ Status mount_dev(const fs::path& root);
 Result<UniqueFd> make_in_root(const fs::path& root, const std::string& path, bool file);
 
 /// Bind-mounts each FileMount over its target under `root`, creating the target (and
-/// its directories: the pause image has no /etc).
+/// its directories: the pause image has no /etc) as a directory when the source is one
+/// (then recursively, with the mounts below it), else as a file.
 Status mount_files(const fs::path& root, const std::vector<FileMount>& files);
 
 /// Makes `new_root` the process's "/" with pivot_root(2) and detaches the old root,

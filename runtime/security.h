@@ -62,6 +62,7 @@ struct SecurityConfig {
   std::vector<std::string> cap_add, cap_drop;  // "NET_ADMIN", "cap_net_admin", "ALL"
   bool no_new_privs = false;                   // allowPrivilegeEscalation: false
   std::string user;  // "", "1000", "1000:1000", "name", "name:group"
+  std::vector<gid_t> supplemental_groups;  // added to the user's groups (a Pod's fsGroup, supplementalGroups)
 };
 
 /// The capability set of the container: Docker's defaults, plus cap_add, minus cap_drop.

@@ -37,7 +37,8 @@ json to_json(const ContainerState& s) {
           {"exitCode", s.exit_code},
           {"signal", s.signal},
           {"reason", s.reason},
-          {"logPath", s.log_path}};
+          {"logPath", s.log_path},
+          {"cgroup", s.cgroup}};
 }
 
 ContainerState from_json(const json& j) {
@@ -61,6 +62,7 @@ ContainerState from_json(const json& j) {
   s.signal = j.value("signal", 0);
   s.reason = j.value("reason", "");
   s.log_path = j.value("logPath", "");
+  s.cgroup = j.value("cgroup", "");
   return s;
 }
 

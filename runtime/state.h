@@ -37,6 +37,7 @@ struct ContainerState {
   int signal = 0;
   std::string reason;                ///< Completed, Error, OOMKilled
   std::string log_path;              ///< the CRI-format log
+  std::string cgroup;                ///< relative to each hierarchy's root; "" for StateDirs::container_cgroup
 };
 
 /// The state file of container `id`.

@@ -138,7 +138,10 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   // foreground we stay attached — its output on our terminal, our stdin its — and
   // remove it when it ends, as `docker run --rm`; with -d it keeps running after we
   // return, until `kubepp stop` and `kubepp rm`.
-  runtime::MonitorOptions options{positional[0], image.value().id, !detach, !detach};
+  runtime::MonitorOptions options;
+  options.image = positional[0];
+  options.image_id = image.value().id;
+  options.attach = options.remove_on_exit = !detach;
   Result<runtime::Launched> launched = runtime::launch_container(std::move(config), global.dirs, options);
   if (!launched) return fail(launched.error());
   if (detach) {

@@ -141,12 +141,26 @@ Status mount_files(const fs::path& root, const std::vector<FileMount>& files) {
     // host, a mount by path would land there. The target is resolved inside the root
     // (symlinks included) and mounted on through its descriptor, so it cannot be
     // swapped in between either (CVE-2021-30465).
-    Result<UniqueFd> target = make_in_root(root, file.target, true);
+    std::error_code ec;
+    const bool directory = fs::is_directory(file.source, ec);
+    Result<UniqueFd> target = make_in_root(root, file.target, !directory);
     if (!target) return target.error();
     const std::string through = "/proc/self/fd/" + std::to_string(target.value().get());
-    if (::mount(file.source.c_str(), through.c_str(), nullptr, MS_BIND, nullptr) != 0) {
-      return sys_error("bind mount `" + file.source.string() + "` on", root / fs::path(file.target).relative_path(),
-                       errno);
+    const fs::path shown = root / fs::path(file.target).relative_path();
+    const unsigned long recursive = directory ? MS_REC : 0;
+    if (::mount(file.source.c_str(), through.c_str(), nullptr, MS_BIND | recursive, nullptr) != 0) {
+      return sys_error("bind mount `" + file.source.string() + "` on", shown, errno);
+    }
+    // A bind mount takes its flags from the first mount call only: read-only needs a
+    // remount of the new mount (the descriptor still names the covered directory, so
+    // the remount goes by the path, resolved inside the root once more).
+    if (file.readonly) {
+      Result<UniqueFd> mounted = open_in_root(root, file.target);
+      if (!mounted) return mounted.error();
+      const std::string again = "/proc/self/fd/" + std::to_string(mounted.value().get());
+      if (::mount(nullptr, again.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+        return sys_error("remount read-only", shown, errno);
+      }
     }
   }
   return {};

@@ -1,0 +1,339 @@
+// The sandbox half of RuntimeService: RunPodSandbox, StopPodSandbox, RemovePodSandbox,
+// PodSandboxStatus, ListPodSandbox.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "runtime/base/files.h"
+#include "runtime/cgroups.h"
+#include "runtime/cri/records.h"
+#include "runtime/cri/runtime_service.h"
+#include "runtime/cri/internal.h"
+#include "runtime/container.h"
+#include "runtime/images.h"
+#include "runtime/mounts.h"
+#include "runtime/monitor.h"
+#include "runtime/net/file_lock.h"
+#include "runtime/state.h"
+
+namespace kubepp::runtime::cri {
+
+namespace fs = std::filesystem;
+
+const char* to_string(PodSandboxState state) {
+  return state == PodSandboxState::SANDBOX_READY ? "SANDBOX_READY" : "SANDBOX_NOTREADY";
+}
+
+const char* to_string(ContainerState state) {
+  switch (state) {
+    case ContainerState::CONTAINER_CREATED: return "CONTAINER_CREATED";
+    case ContainerState::CONTAINER_RUNNING: return "CONTAINER_RUNNING";
+    case ContainerState::CONTAINER_EXITED: return "CONTAINER_EXITED";
+    case ContainerState::CONTAINER_UNKNOWN: break;
+  }
+  return "CONTAINER_UNKNOWN";
+}
+
+const char* to_string(NamespaceMode mode) {
+  switch (mode) {
+    case NamespaceMode::POD: return "POD";
+    case NamespaceMode::CONTAINER: return "CONTAINER";
+    case NamespaceMode::NODE: return "NODE";
+    case NamespaceMode::TARGET: break;
+  }
+  return "TARGET";
+}
+
+namespace {
+
+// The name the CRI reserves for a sandbox, as containerd spells it: one sandbox per
+// pod and attempt.
+std::string sandbox_name(const PodSandboxMetadata& m) {
+  return m.name + "_" + m.namespace_ + "_" + m.uid + "_" + std::to_string(m.attempt);
+}
+
+// The kubelet's /etc/hosts for a pod with its own network.
+std::string pod_hosts(const std::string& ip, const std::string& hostname) {
+  return "# Kubernetes-managed hosts file.\n"
+         "127.0.0.1\tlocalhost\n"
+         "::1\tlocalhost ip6-localhost ip6-loopback\n"
+         "fe00::0\tip6-localnet\n"
+         "fe00::0\tip6-mcastprefix\n"
+         "fe00::1\tip6-allnodes\n"
+         "fe00::2\tip6-allrouters\n" +
+         ip + "\t" + hostname + "\n";
+}
+
+// The pod's resolv.conf: its DNSConfig, or the host's without loopback nameservers
+// (they would answer on the pod's own 127.0.0.1).
+std::string pod_resolv_conf(const DNSConfig& dns, bool host_network) {
+  std::ostringstream out;
+  if (!dns.servers.empty() || !dns.searches.empty() || !dns.options.empty()) {
+    for (const std::string& server : dns.servers) out << "nameserver " << server << "\n";
+    if (!dns.searches.empty()) {
+      out << "search";
+      for (const std::string& s : dns.searches) out << " " << s;
+      out << "\n";
+    }
+    if (!dns.options.empty()) {
+      out << "options";
+      for (const std::string& o : dns.options) out << " " << o;
+      out << "\n";
+    }
+    return out.str();
+  }
+  std::istringstream in(read_file("/etc/resolv.conf"));
+  std::string line;
+  while (std::getline(in, line)) {
+    bool loopback = line.rfind("nameserver 127.", 0) == 0 || line.rfind("nameserver ::1", 0) == 0;
+    if (host_network || !loopback) out << line << "\n";
+  }
+  return out.str();
+}
+
+std::vector<net::PortMapping> port_mappings(const std::vector<PortMapping>& cri) {
+  std::vector<net::PortMapping> out;
+  for (const PortMapping& p : cri) out.push_back({p.protocol, p.container_port, p.host_port, p.host_ip});
+  return out;
+}
+
+// Everything of a sandbox but its record and directory, undone in reverse order of
+// RunPodSandbox; each step tolerates what is already gone.
+Status release_sandbox(const RuntimeOptions& options, const SandboxRecord& record) {
+  const StateDirs& dirs = options.dirs;
+  for (const ContainerRecord& c : list_container_records(dirs, record.id)) {
+    (void)stop_container(dirs, c.id, 0);  // not running: Conflict, fine
+  }
+  if (Result<runtime::ContainerState> pause = read_state(dirs, record.id); pause.ok() && still_running(pause.value())) {
+    (void)stop_container(dirs, record.id, 0);
+  }
+  Status first;
+  auto keep = [&](Status s) {
+    if (!s && first.ok()) first = s;
+  };
+  if (!record.netns.empty()) {
+    keep(net::remove_host_ports(options.network, record.id));
+    keep(net::detach_pod(options.network, record.id));
+    keep(net::delete_netns(record.netns));
+  }
+  return first;
+}
+
+}  // namespace
+
+Result<SandboxRecord> ready_sandbox(const StateDirs& dirs, const std::string& id) {
+  Result<SandboxRecord> record = read_sandbox(dirs, id);
+  if (!record) return record.error();
+  if (!record.value().ready) return Error{ErrorCode::Conflict, "sandbox `" + id + "` is not ready"};
+  Result<runtime::ContainerState> pause = read_state(dirs, id);
+  if (!pause.ok() || !still_running(pause.value())) {
+    return Error{ErrorCode::Conflict, "sandbox `" + id + "`: its pause process is not running"};
+  }
+  return record;
+}
+
+RuntimeService::RuntimeService(RuntimeOptions options) : options_(std::move(options)) {}
+
+Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config) {
+  const StateDirs& dirs = options_.dirs;
+  const NamespaceOption& ns = config.linux.namespace_options;
+  if (ns.network == NamespaceMode::CONTAINER || ns.network == NamespaceMode::TARGET) {
+    return Error{ErrorCode::Invalid, "sandbox: network namespace mode " + std::string(to_string(ns.network)) +
+                                         " is not one a sandbox can have (POD or NODE)"};
+  }
+  for (const PortMapping& p : config.port_mappings) {
+    if (p.protocol != "TCP" && p.protocol != "UDP") {
+      return Error{ErrorCode::Invalid, "port mapping " + std::to_string(p.host_port) + ": protocol `" + p.protocol +
+                                           "` is not supported (TCP, UDP)"};
+    }
+  }
+  Result<Image> pause_image = resolve_image(dirs, options_.pause_image);
+  if (!pause_image) return pause_image.error();
+
+  // Reserve the name and the directory under the sandboxes' lock: two processes
+  // creating the same pod's sandbox get one sandbox and one AlreadyExists.
+  SandboxRecord record;
+  Result<net::FileLock> sandbox_lock = Error{ErrorCode::Internal, ""};
+  {
+    Result<net::FileLock> all = net::FileLock::acquire(sandboxes_dir(dirs) / "lock");
+    if (!all) return all.error();
+    for (const SandboxRecord& other : list_sandboxes(dirs)) {
+      if (sandbox_name(other.config.metadata) == sandbox_name(config.metadata)) {
+        return Error{ErrorCode::AlreadyExists, "sandbox name `" + sandbox_name(config.metadata) +
+                                                   "` is reserved for sandbox " + other.id};
+      }
+    }
+    record.id = new_container_id();
+    record.config = config;
+    record.created_at = now_nanos();
+    record.cgroup = config.linux.cgroup_parent.empty() ? dirs.cgroup_parent + "/pod" + record.id
+                                                       : config.linux.cgroup_parent;
+    if (Status s = make_dirs(sandbox_dir(dirs, record.id) / "containers", 0700); !s) return s.error();
+    sandbox_lock = net::FileLock::acquire(sandbox_dir(dirs, record.id) / "lock");
+    if (!sandbox_lock) return sandbox_lock.error();
+    // Written NOTREADY first: a crash from here on leaves a record that Remove and
+    // cleanup undo.
+    if (Status s = write_sandbox(dirs, record); !s) return s.error();
+  }
+  auto fail = [&](const Error& error) -> Result<std::string> {
+    (void)release_sandbox(options_, record);
+    (void)make_cgroup_driver()->destroy(record.cgroup);
+    (void)remove_container(dirs, record.id, true);
+    std::error_code ec;
+    fs::remove_all(sandbox_dir(dirs, record.id), ec);
+    return error;
+  };
+
+  // 1. The pod's cgroup, with the pod's limits: its containers' cgroups go below it.
+  ResourceLimits pod_limits = to_resource_limits(config.linux.resources);
+  if (Status s = make_cgroup_driver()->create(record.cgroup, pod_limits); !s) return fail(s.error());
+
+  // 2. The network: a namespace of the pod's own, plugged into the node's bridge.
+  const std::string hostname = !config.hostname.empty() ? config.hostname : record.id;
+  const bool host_network = ns.network == NamespaceMode::NODE;
+  if (!host_network) {
+    record.netns = std::string(kNetnsPrefix) + record.id;
+    Result<fs::path> netns = net::create_netns(record.netns);
+    if (!netns) {
+      record.netns.clear();  // not ours to delete
+      return fail(netns.error());
+    }
+    Result<net::PodInterface> eth0 = net::attach_pod(options_.network, record.id, netns.value());
+    if (!eth0) return fail(eth0.error());
+    record.ip = eth0.value().ip;
+    if (!config.port_mappings.empty()) {
+      Result<pid_t> ports = net::add_host_ports(options_.network, record.id, record.ip,
+                                                port_mappings(config.port_mappings));
+      if (!ports) return fail(ports.error());
+    }
+  }
+  // 3. The pod's /etc files, which each of its containers mounts.
+  const fs::path dir = sandbox_dir(dirs, record.id);
+  const std::string hosts = host_network ? read_file("/etc/hosts") : pod_hosts(record.ip, hostname);
+  if (Status s = write_file(dir / "hosts", hosts); !s) return fail(s.error());
+  if (Status s = write_file(dir / "hostname", hostname + "\n"); !s) return fail(s.error());
+  if (Status s = write_file(dir / "resolv.conf", pod_resolv_conf(config.dns_config, host_network)); !s) {
+    return fail(s.error());
+  }
+
+  // 4. The pause process: it holds the pod's IPC and UTS namespaces (and its PID
+  //    namespace, for shareProcessNamespace) and reaps the zombies there.
+  runtime::ContainerConfig pause;
+  pause.id = record.id;
+  pause.layers = pause_image.value().layers;
+  pause.args = container_command(pause_image.value().config, {}, {});
+  pause.hostname = hostname;
+  pause.cgroup = record.cgroup + "/" + record.id;
+  pause.oom_score_adj = -998;  // the kubelet's value for pause: the last to be OOM-killed
+  pause.namespaces.host_network = host_network;
+  pause.namespaces.host_uts = host_network;  // a hostNetwork pod has the node's hostname
+  pause.namespaces.host_ipc = ns.ipc == NamespaceMode::NODE;
+  pause.namespaces.host_pid = ns.pid == NamespaceMode::NODE;
+  if (!host_network) pause.namespaces.join.push_back({CLONE_NEWNET, net::netns_path(record.netns).string()});
+  pause.security.privileged = config.linux.privileged;
+  if (config.linux.run_as_user) pause.security.user = std::to_string(*config.linux.run_as_user);
+  MonitorOptions monitor;
+  monitor.image = options_.pause_image;
+  monitor.image_id = pause_image.value().id;
+  monitor.log_path = (dir / "pause.log").string();
+  Result<Launched> launched = launch_container(std::move(pause), dirs, monitor);
+  if (!launched) return fail(launched.error());
+  record.pause_pid = launched.value().pid;
+  forget_monitor(launched.value());
+
+  // 5. Sysctls are the pod's: written into its namespaces through the pause process.
+  for (const auto& [name, value] : config.linux.sysctls) {
+    std::string file = name;
+    std::replace(file.begin(), file.end(), '.', '/');
+    const fs::path path = "/proc/" + std::to_string(record.pause_pid) + "/root/proc/sys/" + file;
+    if (Status s = write_file(path, value + "\n"); !s) return fail(s.error());
+  }
+
+  record.ready = true;
+  if (Status s = write_sandbox(dirs, record); !s) return fail(s.error());
+  return record.id;
+}
+
+Status RuntimeService::StopPodSandbox(const std::string& id) {
+  Result<SandboxRecord> record = read_sandbox(options_.dirs, id);
+  if (!record) return record.error();
+  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(options_.dirs, id) / "lock");
+  if (!lock) return lock.error();
+  Status released = release_sandbox(options_, record.value());
+  record.value().ready = false;
+  if (Status s = write_sandbox(options_.dirs, record.value()); !s) return s;
+  return released;
+}
+
+Status RuntimeService::RemovePodSandbox(const std::string& id) {
+  Result<SandboxRecord> record = read_sandbox(options_.dirs, id);
+  if (!record) return record.error().code == ErrorCode::NotFound ? Status{} : Status(record.error());
+  if (Status s = StopPodSandbox(id); !s) return s;
+  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(options_.dirs, id) / "lock");
+  if (!lock) return lock.error();
+  for (const ContainerRecord& c : list_container_records(options_.dirs, id)) {
+    if (Status s = remove_container(options_.dirs, c.id, true); !s && s.error().code != ErrorCode::NotFound) return s;
+  }
+  if (Status s = remove_container(options_.dirs, id, true); !s && s.error().code != ErrorCode::NotFound) return s;
+  if (Status s = make_cgroup_driver()->destroy(record.value().cgroup); !s) return s;
+  std::error_code ec;
+  fs::remove_all(sandbox_dir(options_.dirs, id), ec);
+  if (ec) return sys_error("remove", sandbox_dir(options_.dirs, id), ec.value());
+  return {};
+}
+
+namespace {
+
+PodSandboxState state_of(const StateDirs& dirs, const SandboxRecord& record) {
+  if (!record.ready) return PodSandboxState::SANDBOX_NOTREADY;
+  Result<runtime::ContainerState> pause = read_state(dirs, record.id);
+  return pause.ok() && still_running(pause.value()) ? PodSandboxState::SANDBOX_READY
+                                                    : PodSandboxState::SANDBOX_NOTREADY;
+}
+
+}  // namespace
+
+Result<cri::PodSandboxStatus> RuntimeService::PodSandboxStatus(const std::string& id) {
+  reap_monitors();
+  Result<SandboxRecord> record = read_sandbox(options_.dirs, id);
+  if (!record) return record.error();
+  const SandboxRecord& r = record.value();
+  cri::PodSandboxStatus status;
+  status.id = r.id;
+  status.metadata = r.config.metadata;
+  status.state = state_of(options_.dirs, r);
+  status.created_at = r.created_at;
+  status.network.ip = r.ip;
+  status.namespace_options = r.config.linux.namespace_options;
+  status.labels = r.config.labels;
+  status.annotations = r.config.annotations;
+  return status;
+}
+
+Result<std::vector<PodSandbox>> RuntimeService::ListPodSandbox(const PodSandboxFilter& filter) {
+  reap_monitors();
+  std::vector<PodSandbox> out;
+  for (const SandboxRecord& r : list_sandboxes(options_.dirs)) {
+    PodSandbox sandbox{r.id, r.config.metadata, state_of(options_.dirs, r), r.created_at, r.config.labels,
+                       r.config.annotations};
+    if (!filter.id.empty() && !sandbox.id.starts_with(filter.id)) continue;
+    if (filter.state && *filter.state != sandbox.state) continue;
+    if (!labels_match(filter.label_selector, sandbox.labels)) continue;
+    out.push_back(std::move(sandbox));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> cleanup_sandboxes(const RuntimeOptions& options) {
+  RuntimeService service(options);
+  std::vector<std::string> removed;
+  for (const SandboxRecord& r : list_sandboxes(options.dirs)) {
+    if (Status s = service.RemovePodSandbox(r.id); !s) return s.error();
+    removed.push_back(r.id);
+  }
+  return removed;
+}
+
+}  // namespace kubepp::runtime::cri
