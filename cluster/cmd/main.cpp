@@ -19,14 +19,16 @@ struct Verb {
 // Local verbs (runtime/cli/); the cluster's components join this table as they arrive.
 constexpr Verb kVerbs[] = {
     {"run", kubepp::cli::run_main, "run a command in a new container"},
+    {"play", kubepp::cmd::play_main, "run the Pods of a manifest, without a cluster"},
+    {"pods", kubepp::cmd::pods_main, "list the played pods"},
     {"ps", kubepp::cli::ps_main, "list the containers"},
-    {"logs", kubepp::cli::logs_main, "print a container's output"},
-    {"stop", kubepp::cli::stop_main, "stop running containers (SIGTERM, grace, SIGKILL)"},
-    {"rm", kubepp::cli::rm_main, "remove containers"},
-    {"exec", kubepp::cli::exec_main, "run a command in a running container"},
+    {"logs", kubepp::cmd::logs_main, "print a container's (or a pod's) output"},
+    {"stop", kubepp::cmd::stop_main, "stop pods or containers (SIGTERM, grace, SIGKILL)"},
+    {"rm", kubepp::cmd::rm_main, "remove pods or containers"},
+    {"exec", kubepp::cmd::exec_main, "run a command in a running container (or pod)"},
     {"image", kubepp::cli::image_main, "list, import, inspect and remove images"},
     {"runtime", kubepp::cli::runtime_main, "the OCI runtime over bundles, with runc's commands"},
-    {"cleanup", kubepp::cli::cleanup_main, "remove what a crashed kubepp left behind"},
+    {"cleanup", kubepp::cmd::cleanup_main, "remove what a crashed kubepp left behind"},
     {"store", kubepp::cmd::store_main, "serve the watchable store over etcd's v3 JSON gateway"},
 };
 

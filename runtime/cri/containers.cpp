@@ -127,7 +127,7 @@ void forget_monitor(Launched& launched) {
   forgotten_monitors().push_back(launched.monitor_pid);
 }
 
-void reap_monitors() {
+void RuntimeService::reap_monitors() {
   std::erase_if(forgotten_monitors(), [](pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) != 0; });
 }
 

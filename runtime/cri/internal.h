@@ -24,9 +24,6 @@ ResourceLimits to_resource_limits(const LinuxContainerResources& resources);
 /// state, and reap_monitors() collects the exited monitor (our child) later.
 void forget_monitor(Launched& launched);
 
-/// Reaps the monitors forget_monitor() let go that have exited.
-void reap_monitors();
-
 /// True when every key of `selector` is in `labels` with the same value.
 bool labels_match(const std::map<std::string, std::string>& selector, const std::map<std::string, std::string>& labels);
 

@@ -118,6 +118,11 @@ class RuntimeService {
 
   const RuntimeOptions& options() const { return options_; }
 
+  /// Collects the monitors of containers this process started that have exited (they
+  /// are its children). Every call above does it too; a caller that waits between
+  /// calls may call it itself.
+  static void reap_monitors();
+
  private:
   RuntimeOptions options_;
 };

@@ -1,6 +1,9 @@
 // The sandbox half of RuntimeService: RunPodSandbox, StopPodSandbox, RemovePodSandbox,
 // PodSandboxStatus, ListPodSandbox.
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -15,6 +18,7 @@
 #include "runtime/images.h"
 #include "runtime/mounts.h"
 #include "runtime/monitor.h"
+#include "runtime/namespaces.h"
 #include "runtime/net/file_lock.h"
 #include "runtime/state.h"
 
@@ -119,6 +123,41 @@ Status release_sandbox(const RuntimeOptions& options, const SandboxRecord& recor
     keep(net::delete_netns(record.netns));
   }
   return first;
+}
+
+// Writes the pod's sysctls from a child that has joined the pause process's network,
+// IPC and UTS namespaces: /proc/sys/net/… and /proc/sys/kernel/… show the namespaces
+// of the process that writes them. (The pause container's own /proc/sys is read-only.)
+Status write_sysctls(pid_t pause, const std::map<std::string, std::string>& sysctls) {
+  if (sysctls.empty()) return {};
+  int errors[2];
+  if (::pipe2(errors, O_CLOEXEC) != 0) return sys_error("pipe2", "sysctls", errno);
+  const std::string ns = "/proc/" + std::to_string(pause) + "/ns/";
+  pid_t child = ::fork();
+  if (child < 0) return sys_error("fork", "sysctls", errno);
+  if (child == 0) {
+    ::close(errors[0]);
+    std::string failure;
+    if (Status s = join_namespaces({{CLONE_NEWNET, ns + "net"}, {CLONE_NEWIPC, ns + "ipc"}, {CLONE_NEWUTS, ns + "uts"}});
+        !s) {
+      failure = s.error().message;
+    }
+    for (auto it = sysctls.begin(); failure.empty() && it != sysctls.end(); ++it) {
+      std::string file = it->first;
+      std::replace(file.begin(), file.end(), '.', '/');
+      if (Status s = write_file("/proc/sys/" + file, it->second + "\n"); !s) failure = "sysctl " + it->first + ": " + s.error().message;
+    }
+    (void)!::write(errors[1], failure.data(), failure.size());
+    ::_exit(failure.empty() ? 0 : 1);
+  }
+  ::close(errors[1]);
+  std::string failure;
+  char buf[512];
+  for (ssize_t n; (n = ::read(errors[0], buf, sizeof buf)) > 0;) failure.append(buf, static_cast<size_t>(n));
+  ::close(errors[0]);
+  ::waitpid(child, nullptr, 0);
+  if (!failure.empty()) return Error{ErrorCode::Invalid, failure};
+  return {};
 }
 
 }  // namespace
@@ -243,13 +282,8 @@ Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config
   record.pause_pid = launched.value().pid;
   forget_monitor(launched.value());
 
-  // 5. Sysctls are the pod's: written into its namespaces through the pause process.
-  for (const auto& [name, value] : config.linux.sysctls) {
-    std::string file = name;
-    std::replace(file.begin(), file.end(), '.', '/');
-    const fs::path path = "/proc/" + std::to_string(record.pause_pid) + "/root/proc/sys/" + file;
-    if (Status s = write_file(path, value + "\n"); !s) return fail(s.error());
-  }
+  // 5. Sysctls are the pod's: they belong to its network and IPC namespaces.
+  if (Status s = write_sysctls(record.pause_pid, config.linux.sysctls); !s) return fail(s.error());
 
   record.ready = true;
   if (Status s = write_sandbox(dirs, record); !s) return fail(s.error());
