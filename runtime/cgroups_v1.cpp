@@ -7,6 +7,7 @@
 #include <libcgroup.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <map>
@@ -133,6 +134,12 @@ class CgroupV1 final : public CgroupDriver {
       if (fs::path d = dir(controller, path); !d.empty()) tasks.push_back(d / "tasks");
     }
     kill_cgroup_members(tasks);
+    // Gone from every hierarchy already: done. (libcgroup 2.0 would answer ECGOTHER with
+    // errno ENOENT here, not ECGROUPNOTEXIST, and the loop below would spin for a second.)
+    std::error_code ec;
+    if (std::none_of(tasks.begin(), tasks.end(), [&](const fs::path& t) { return fs::exists(t.parent_path(), ec); })) {
+      return {};
+    }
     auto h = handle(path);
     if (!h) return h.error();
     // A cgroup whose last child was just removed may refuse for a moment (EBUSY) while

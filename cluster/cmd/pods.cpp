@@ -21,6 +21,7 @@
 #include "runtime/cli/flags.h"
 #include "runtime/cli/humanize.h"
 #include "runtime/cli/limits.h"
+#include "runtime/cli/table.h"
 #include "runtime/cri/runtime_service.h"
 #include "runtime/state.h"
 
@@ -258,19 +259,7 @@ int pods_main(const cli::GlobalOptions& global, const std::vector<std::string>& 
                     kubelet::pod_status_reason(pod), std::to_string(restarts), age_of(pod.metadata.creationTimestamp),
                     pod.status.podIP.empty() ? "<none>" : pod.status.podIP});
   }
-  if (quiet) return 0;
-  std::vector<size_t> widths(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
-    }
-    std::cout << line << "\n";
-  }
+  if (!quiet) cli::print_table(std::cout, rows);
   return 0;
 }
 

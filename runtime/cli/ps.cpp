@@ -1,9 +1,9 @@
 // `kubepp ps` — the containers on this machine, as `docker ps -a` lists them.
-#include <cstdio>
 #include <iostream>
 
 #include "runtime/cli/flags.h"
 #include "runtime/cli/humanize.h"
+#include "runtime/cli/table.h"
 #include "runtime/cli/verbs.h"
 #include "runtime/state.h"
 
@@ -35,7 +35,7 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
   flags.add_bool("q,quiet", &quiet, "print the names only");
   FlagSet::Parsed parsed = flags.parse_verb("ps", args, 0, 0, "takes no arguments");
   if (parsed.exit_now) return *parsed.exit_now;
-  if (!quiet) std::printf("%-16s %-12s %-8s %-44s %s\n", "NAME", "IMAGE", "PID", "STATUS", "COMMAND");
+  std::vector<std::vector<std::string>> rows = {{"NAME", "IMAGE", "PID", "STATUS", "COMMAND"}};
   for (const runtime::ContainerState& s : runtime::list_states(global.dirs)) {
     if (quiet) {
       std::cout << s.id << "\n";
@@ -45,9 +45,9 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
     for (const std::string& word : s.command) command += (command.empty() ? "" : " ") + word;
     if (command.size() > 40) command = command.substr(0, 37) + "...";
     const std::string pid = runtime::still_running(s) ? std::to_string(s.pid) : "-";
-    std::printf("%-16s %-12s %-8s %-44s %s\n", s.id.c_str(), s.image.c_str(), pid.c_str(), status_of(s).c_str(),
-                command.c_str());
+    rows.push_back({s.id, s.image, pid, status_of(s), command});
   }
+  if (!quiet) print_table(std::cout, rows);
   return 0;
 }
 

@@ -28,9 +28,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -126,16 +126,18 @@ inline json seccomp_json(uint64_t caps) {
   auto known = [&](const std::string& name) {
     return !std::binary_search(unresolved.begin(), unresolved.end(), name);
   };
-  auto action = [](const SeccompAction& a, json& into, const char* errno_key) {
-    static const char* const kNames[] = {"SCMP_ACT_ERRNO", "SCMP_ACT_ALLOW", "SCMP_ACT_KILL_THREAD",
+  // In SeccompAction::Kind's order.
+  static const char* const kActions[] = {"SCMP_ACT_ERRNO", "SCMP_ACT_ALLOW", "SCMP_ACT_KILL_THREAD",
                                          "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_LOG", "SCMP_ACT_TRACE"};
-    into[errno_key == std::string("errnoRet") ? "action" : "defaultAction"] = kNames[a.kind];
+  auto action = [](const SeccompAction& a, json& into, const char* action_key, const char* errno_key) {
+    into[action_key] = kActions[a.kind];
     if (a.kind == SeccompAction::Errno || a.kind == SeccompAction::Trace) into[errno_key] = a.errno_ret;
   };
+  // In SeccompArg::Op's order.
   static const char* const kOps[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",       "SCMP_CMP_EQ",
                                      "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"};
   json out = json::object();
-  action(profile.default_action, out, "defaultErrnoRet");
+  action(profile.default_action, out, "defaultAction", "defaultErrnoRet");
   if (!profile.architectures.empty()) {
     out["architectures"] = profile.architectures;
   } else {
@@ -156,9 +158,10 @@ inline json seccomp_json(uint64_t caps) {
   for (const runtime::SeccompRule& rule : profile.rules) {
     if (!known(rule.syscall) || rule.action == profile.default_action) continue;
     json entry = {{"names", {rule.syscall}}};
-    action(rule.action, entry, "errnoRet");
+    action(rule.action, entry, "action", "errnoRet");
     json args = json::array();
     for (const runtime::SeccompArg& arg : rule.args) {
+      // OCI ORs args of one index where kubepp ANDs them; Docker's rules test one arg each.
       const bool masked = arg.op == Op::MaskedEqual;  // OCI: value is the mask, valueTwo the datum
       args.push_back({{"index", arg.index},
                       {"value", masked ? arg.mask : arg.value},

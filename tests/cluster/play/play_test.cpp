@@ -13,6 +13,7 @@
 
 #include "cluster/kubelet/standalone.h"
 #include "runtime/base/files.h"
+#include "runtime/state.h"
 #include "tests/support/containers.h"
 #include "tests/support/leak_check.h"
 #include "tests/support/temp_dir.h"
@@ -166,6 +167,46 @@ spec:
   CHECK(player.kp({"logs", "envy"}).out == "name=envy ns=default app=envy note=hi ip=" + pod.status.podIP +
                                                " node=" + host + " mem=64 mode=fast pw=s3cret cfg_level=3 greet=hello envy\n");
   CHECK_FALSE(pod.status.podIP.empty());
+}
+
+ROOT_TEST_CASE("resources become the container's cgroup limits, securityContext its ids and privileges",
+               "[root][play]") {
+  Player player;
+  auto played = player.play(R"Y(
+apiVersion: v1
+kind: Pod
+metadata: {name: limited}
+spec:
+  restartPolicy: Never
+  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000}
+  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c, 'echo "ids=$(id -u):$(id -g) groups=$(id -G) $(grep -E "^(NoNewPrivs|CapEff)" /proc/self/status | tr "\t\n" "  ")"; sleep 3']
+    resources: {requests: {cpu: 250m, memory: 32Mi}, limits: {cpu: 500m, memory: 64Mi}}
+    securityContext:
+      allowPrivilegeEscalation: false
+      capabilities: {drop: [ALL]}
+)Y", {"-d"});
+  INFO(played.out << played.err);
+  // The container's cgroup, below the pod's, as the host sees it.
+  std::string cgroup;
+  for (const auto& state : kubepp::runtime::list_states(player.root().dirs())) {
+    if (state.command.size() > 1 && state.command[0] == "sh") cgroup = state.cgroup;
+  }
+  REQUIRE_FALSE(cgroup.empty());
+  CHECK_THAT(cgroup, Catch::Contains("/pod" + player.pod("limited").pod.metadata.uid + "/"));
+  auto value = [&](const std::string& file) {
+    const std::string controller = file.substr(0, file.find('.'));
+    std::string text = kubepp::read_file("/sys/fs/cgroup/" + controller + "/" + cgroup + "/" + file);
+    return text.substr(0, text.find('\n'));
+  };
+  CHECK(value("memory.limit_in_bytes") == "67108864");
+  CHECK(value("cpu.cfs_quota_us") == "50000");
+  CHECK(value("cpu.shares") == "256");
+  CHECK(player.wait_for("limited", [](const auto& p) { return p.pod.status.phase == "Succeeded"; }));
+  REQUIRE(played.status == 0);
+  CHECK(player.kp({"logs", "limited"}).out == "ids=1000:3000 groups=3000 2000 CapEff: 0000000000000000 NoNewPrivs: 1 \n");
 }
 
 ROOT_TEST_CASE("a Memory emptyDir is a tmpfs and its sizeLimit holds", "[root][play]") {
