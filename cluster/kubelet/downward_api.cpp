@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "cluster/api/field.h"
+#include "cluster/api/fieldpath.h"
 #include "cluster/api/names.h"
 
 namespace kubepp::kubelet {
@@ -30,18 +31,6 @@ const std::vector<std::string> kEnvPaths = {"metadata.name",  "metadata.namespac
                                             "status.hostIPs", "status.podIP",            "status.podIPs"};
 const std::vector<std::string> kVolumePaths = {"metadata.name", "metadata.namespace", "metadata.uid",
                                                "metadata.labels", "metadata.annotations"};
-
-// SplitMaybeSubscriptedPath: "metadata.labels['app']" is ("metadata.labels", "app"); a
-// path without a well-formed subscript is not split.
-bool split_subscripted(std::string_view field_path, std::string& path, std::string& subscript) {
-  if (!field_path.ends_with("']")) return false;
-  std::string_view s = field_path.substr(0, field_path.size() - 2);
-  size_t open = s.find("['");
-  if (open == std::string_view::npos || open == 0) return false;
-  path = s.substr(0, open);
-  subscript = s.substr(open + 2);
-  return true;
-}
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
@@ -115,8 +104,10 @@ api::Quantity get(const std::map<std::string, api::Quantity>& list, const std::s
 }  // namespace
 
 Result<std::string> env_field_value(const Pod& pod, const PodRuntimeInfo& info, const std::string& field_path) {
-  std::string path, key;
-  if (split_subscripted(field_path, path, key)) return subscripted_value(pod, field_path, path, key);
+  std::string_view path, key;
+  if (api::split_subscripted_path(field_path, path, key)) {
+    return subscripted_value(pod, field_path, std::string(path), std::string(key));
+  }
 
   if (field_path == "metadata.name") return pod.metadata.name;
   if (field_path == "metadata.namespace") return pod.metadata.namespace_;
@@ -149,8 +140,10 @@ Result<std::string> env_field_value(const Pod& pod, const PodRuntimeInfo& info, 
 }
 
 Result<std::string> volume_field_value(const Pod& pod, const std::string& field_path) {
-  std::string path, key;
-  if (split_subscripted(field_path, path, key)) return subscripted_value(pod, field_path, path, key);
+  std::string_view path, key;
+  if (api::split_subscripted_path(field_path, path, key)) {
+    return subscripted_value(pod, field_path, std::string(path), std::string(key));
+  }
 
   if (field_path == "metadata.name") return pod.metadata.name;
   if (field_path == "metadata.namespace") return pod.metadata.namespace_;

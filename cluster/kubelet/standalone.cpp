@@ -283,12 +283,13 @@ int supervise_pod(const StateDirs& dirs, const std::string& uid, const PodWorker
       runtime::cri::RuntimeService::reap_monitors();
     }
   }
-  if (g_stop != 0) (void)worker.terminate();
+  const bool stopped = g_stop != 0;
+  if (stopped) (void)worker.terminate();
   played.value().supervisor = 0;
   played.value().supervisor_start.clear();
   record();
   if (first && ready_fd >= 0) ::close(ready_fd);
-  return worker.status().phase == "Failed" ? 1 : 0;
+  return !stopped && worker.status().phase == "Failed" ? 1 : 0;
 }
 
 Status terminate_unsupervised(const StateDirs& dirs, const std::string& uid, std::optional<int64_t> grace_seconds) {

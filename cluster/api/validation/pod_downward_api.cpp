@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "cluster/api/fieldpath.h"
 #include "cluster/api/names.h"
 #include "cluster/api/quantity.h"
 #include "cluster/api/validation/pod_parts.h"
@@ -46,22 +47,11 @@ ErrorList validate_local_non_reserved_path(std::string_view target, const Path& 
 
 namespace {
 
-// fieldpath.SplitMaybeSubscriptedPath: "metadata.labels['app']" is ("metadata.labels", "app").
-bool split_subscripted(std::string_view field_path, std::string_view& path, std::string_view& subscript) {
-  if (field_path.size() < 2 || field_path.substr(field_path.size() - 2) != "']") return false;
-  std::string_view s = field_path.substr(0, field_path.size() - 2);
-  size_t open = s.find("['");
-  if (open == std::string_view::npos || open == 0) return false;
-  path = s.substr(0, open);
-  subscript = s.substr(open + 2);
-  return true;
-}
-
 // pods.ConvertDownwardAPIFieldLabel: the empty string when the label converts, else the error.
 std::string convert_downward_api_field_label(std::string_view version, std::string_view label) {
   if (version != "v1") return "unsupported pod version: " + std::string(version);
   std::string_view path, subscript;
-  if (split_subscripted(label, path, subscript)) {
+  if (split_subscripted_path(label, path, subscript)) {
     if (path == "metadata.annotations" || path == "metadata.labels") return "";
     return "field label does not support subscript: " + std::string(label);
   }
@@ -120,7 +110,7 @@ ErrorList validate_object_field_selector(const core_v1::ObjectFieldSelector& sel
   std::string_view field = selector.fieldPath == "spec.host" ? std::string_view("spec.nodeName") : selector.fieldPath;
   std::string_view base, subscript;
   ErrorList errs;
-  if (split_subscripted(field, base, subscript)) {
+  if (split_subscripted_path(field, base, subscript)) {
     std::string key(subscript);
     if (base == "metadata.annotations") {
       std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
