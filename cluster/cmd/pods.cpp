@@ -115,8 +115,11 @@ bool wait_unsupervised(const cli::GlobalOptions& global, const std::string& uid,
 // Stops a played pod: its supervisor terminates it; without one, this process does.
 Status stop_pod(const cli::GlobalOptions& global, const PlayedPod& played, std::optional<int64_t> grace) {
   if (!played.supervised()) return kubelet::terminate_unsupervised(global.dirs, played.pod.metadata.uid, grace);
+  if (grace) {
+    if (Status s = kubelet::request_grace(global.dirs, played.pod.metadata.uid, *grace); !s) return s;
+  }
   if (::kill(played.supervisor, SIGTERM) != 0) return sys_error("kill", std::to_string(played.supervisor), errno);
-  const int64_t wait = played.pod.spec.terminationGracePeriodSeconds.value_or(30) + 30;
+  const int64_t wait = grace.value_or(played.pod.spec.terminationGracePeriodSeconds.value_or(30)) + 30;
   if (!wait_unsupervised(global, played.pod.metadata.uid, std::chrono::seconds(wait))) {
     return Error{ErrorCode::Unavailable, "pod " + played.pod.metadata.name + ": its supervisor (pid " +
                                              std::to_string(played.supervisor) + ") did not stop"};
@@ -356,27 +359,33 @@ int logs_main(const cli::GlobalOptions& global, const std::vector<std::string>& 
 
 int exec_main(const cli::GlobalOptions& global, const std::vector<std::string>& args) {
   // As logs: `-c NAME` picks a pod's container, the first word that is no flag (or a
-  // flag's value) names the pod or container.
+  // flag's value) names the pod or container. With `--` (kubectl's form) a `-c` may stand
+  // anywhere before it; without, only before the name — after it begins the command.
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  const bool has_dashes = dashes != args.end();
   std::vector<std::string> rest;
   std::string container;
-  bool named = false;
+  size_t name_at = SIZE_MAX;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (!named && (arg == "-c" || arg == "--container") && i + 1 < args.size()) {
+    const bool ours = args.begin() + static_cast<long>(i) < dashes && (has_dashes || name_at == SIZE_MAX);
+    if (ours && (arg == "-c" || arg == "--container") && i + 1 < args.size()) {
       container = args[++i];
       continue;
     }
     rest.push_back(arg);
-    if (named) continue;
+    if (name_at != SIZE_MAX || !ours) continue;
     if (arg == "-e" || arg == "--env" || arg == "-w" || arg == "--workdir") {
       if (i + 1 < args.size()) rest.push_back(args[++i]);
     } else if (!arg.starts_with("-")) {
-      named = true;
-      if (Result<PlayedPod> played = find_pod(global, arg); played.ok()) {
-        Result<std::string> id = pod_container(global, played.value(), container);
-        if (!id) return fail("exec", id.error().message);
-        rest.back() = id.value();
-      }
+      name_at = rest.size() - 1;
+    }
+  }
+  if (name_at != SIZE_MAX) {
+    if (Result<PlayedPod> played = find_pod(global, rest[name_at]); played.ok()) {
+      Result<std::string> id = pod_container(global, played.value(), container);
+      if (!id) return fail("exec", id.error().message);
+      rest[name_at] = id.value();
     }
   }
   return cli::exec_main(global, rest);

@@ -261,6 +261,7 @@ Result<PodStatus> PodWorker::sync() {
     sandbox_config_ = config.value();
   }
   if (auto sandbox = runtime_.PodSandboxStatus(sandbox_id_); sandbox.ok()) pod_ip_ = sandbox.value().network.ip;
+  if (pod_.spec.hostNetwork) pod_ip_ = node_.host_ip;  // the node's address, as Kubernetes reports it
 
   if (!actions.next_init_container.empty()) {
     for (const Container& c : pod_.spec.initContainers) {
@@ -378,7 +379,8 @@ PodStatus PodWorker::make_status(const PodRuntimeState& state) const {
       for (const ContainerRuntimeState& old : state.containers) {
         if (old.name == c.name && old.attempt + 1 == latest->attempt) cs.lastState.terminated = terminated(old);
       }
-    } else if (waiting != waiting_.end()) {
+    } else if (waiting != waiting_.end() && !done_ &&
+               should_restart(pod_.spec.restartPolicy.empty() ? "Always" : pod_.spec.restartPolicy, latest->exit_code)) {
       cs.state.waiting = waiting->second;  // exited, and waiting to restart
       cs.lastState.terminated = terminated(*latest);
       cs.started = false;

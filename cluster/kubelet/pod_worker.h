@@ -40,7 +40,7 @@ struct NodeContext {
   NodeAllocatable allocatable;      ///< for resourceFieldRef and Memory emptyDirs
   int64_t memory_capacity = 0;      ///< bytes, for OOM scores
   SandboxOptions sandbox;           ///< log and cgroup roots, sysctl allowlist, …
-  std::filesystem::path pods_dir;   ///< <lib>/pods: each pod's volumes under <uid>/
+  std::filesystem::path pods_dir;   ///< `pods` under the state directory: each pod's volumes under its uid
 };
 
 /// Something that happened to the pod, as the kubelet records an Event.

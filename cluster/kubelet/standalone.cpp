@@ -284,12 +284,24 @@ int supervise_pod(const StateDirs& dirs, const std::string& uid, const PodWorker
     }
   }
   const bool stopped = g_stop != 0;
-  if (stopped) (void)worker.terminate();
+  if (stopped) {
+    const fs::path wanted = pods_dir(dirs) / uid / "stop-grace";
+    const std::string grace = read_file(wanted);
+    std::error_code ec;
+    fs::remove(wanted, ec);  // for this stop only
+    std::optional<int64_t> seconds;
+    if (!grace.empty() && grace.find_first_not_of("0123456789\n") == std::string::npos) seconds = std::stoll(grace);
+    (void)worker.terminate(seconds);
+  }
   played.value().supervisor = 0;
   played.value().supervisor_start.clear();
   record();
   if (first && ready_fd >= 0) ::close(ready_fd);
   return !stopped && worker.status().phase == "Failed" ? 1 : 0;
+}
+
+Status request_grace(const StateDirs& dirs, const std::string& uid, int64_t grace_seconds) {
+  return write_file(pods_dir(dirs) / uid / "stop-grace", std::to_string(grace_seconds) + "\n", 0600);
 }
 
 Status terminate_unsupervised(const StateDirs& dirs, const std::string& uid, std::optional<int64_t> grace_seconds) {

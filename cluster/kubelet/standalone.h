@@ -39,7 +39,7 @@ struct Manifest {
 /// kind other than Pod, ConfigMap and Secret, and for two Pods of one name.
 Result<Manifest> load_manifest(std::string_view text, const std::string& source);
 
-/// A played pod, as recorded under <lib>/pods/<uid>/pod.json.
+/// A played pod, as recorded in `pods/UID/pod.json` under the state directory.
 struct PlayedPod {
   api::core_v1::Pod pod;  ///< with the status of its last sync
   std::vector<api::core_v1::ConfigMap> config_maps;
@@ -52,7 +52,7 @@ struct PlayedPod {
   bool supervised() const;
 };
 
-/// <lib>/pods: one directory per pod uid (the record, the pod's volumes).
+/// The `pods` directory under the state directory: one directory per pod uid (the record, the pod's volumes).
 std::filesystem::path pods_dir(const runtime::StateDirs& dirs);
 Status write_played(const runtime::StateDirs& dirs, const PlayedPod& played);
 /// NotFound names the uid.
@@ -73,6 +73,11 @@ NodeContext standalone_node(const runtime::StateDirs& dirs);
 /// stopped, 1 when it Failed.
 int supervise_pod(const runtime::StateDirs& dirs, const std::string& uid, const PodWorker::EventSink& events,
                   int ready_fd);
+
+/// Asks the pod's supervisor to stop it with `grace_seconds` instead of the pod's own
+/// grace period (`kubepp stop -t`, `rm -f`): written beside the record, read when the
+/// supervisor is told to stop.
+Status request_grace(const runtime::StateDirs& dirs, const std::string& uid, int64_t grace_seconds);
 
 /// Terminates a pod whose supervisor is gone, in this process. Grace as terminate's.
 Status terminate_unsupervised(const runtime::StateDirs& dirs, const std::string& uid,

@@ -249,7 +249,7 @@ struct ContainerFilter {
 
 /// What ExecSync returns (CRI ExecSyncResponse).
 struct ExecSyncResponse {
-  std::string stdout_;  ///< trailing underscores: stdout and stderr are macros in <cstdio>
+  std::string stdout_;  ///< trailing underscores: stdout and stderr are macros in `cstdio`
   std::string stderr_;
   int32_t exit_code = 0;
 };

@@ -96,7 +96,8 @@ runtime::ContainerConfig runtime_config(const SandboxRecord& sandbox, const Cont
   return config;
 }
 
-ContainerState cri_state(const Result<runtime::ContainerState>& state) {
+ContainerState cri_state(const ContainerRecord& record, const Result<runtime::ContainerState>& state) {
+  if (!record.start_error.empty()) return ContainerState::CONTAINER_EXITED;  // it never ran
   if (!state) return ContainerState::CONTAINER_CREATED;  // recorded, never started
   switch (state.value().phase) {
     case ContainerPhase::Created: return ContainerState::CONTAINER_CREATED;
@@ -196,7 +197,9 @@ Status RuntimeService::StartContainer(const std::string& id) {
   if (!record) return record.error();
   Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(dirs, record.value().pod_sandbox_id) / "lock");
   if (!lock) return lock.error();
-  if (read_state(dirs, id).ok()) return Error{ErrorCode::Conflict, "container " + id + " was started already"};
+  if (read_state(dirs, id).ok() || !record.value().start_error.empty()) {
+    return Error{ErrorCode::Conflict, "container " + id + " was started already"};
+  }
   Result<SandboxRecord> sandbox = ready_sandbox(dirs, record.value().pod_sandbox_id);
   if (!sandbox) return sandbox.error();
   std::error_code ec;
@@ -206,7 +209,14 @@ Status RuntimeService::StartContainer(const std::string& id) {
   monitor.image_id = record.value().image_ref;
   monitor.log_path = record.value().log_path;
   Result<Launched> launched = launch_container(runtime_config(sandbox.value(), record.value(), dirs), dirs, monitor);
-  if (!launched) return launched.error();
+  if (!launched) {
+    // Nothing ran (a missing program, a mount that failed): recorded as exited, so the
+    // kubelet's restart policy applies to it as to any other exit.
+    record.value().start_error = launched.error().message;
+    record.value().start_failed_at = now_nanos();
+    (void)write_container(dirs, record.value());
+    return launched.error();
+  }
   forget_monitor(launched.value());
   return {};
 }
@@ -236,7 +246,7 @@ Result<std::vector<Container>> RuntimeService::ListContainers(const ContainerFil
   std::vector<Container> out;
   for (const ContainerRecord& r : list_container_records(options_.dirs, filter.pod_sandbox_id)) {
     Container c{r.id, r.pod_sandbox_id, r.config.metadata, r.config.image, r.image_ref,
-                cri_state(read_state(options_.dirs, r.id)), r.created_at, r.config.labels, r.config.annotations};
+                cri_state(r, read_state(options_.dirs, r.id)), r.created_at, r.config.labels, r.config.annotations};
     if (!filter.id.empty() && !c.id.starts_with(filter.id)) continue;
     if (filter.state && *filter.state != c.state) continue;
     if (!labels_match(filter.label_selector, c.labels)) continue;
@@ -254,7 +264,7 @@ Result<cri::ContainerStatus> RuntimeService::ContainerStatus(const std::string& 
   cri::ContainerStatus status;
   status.id = r.id;
   status.metadata = r.config.metadata;
-  status.state = cri_state(state);
+  status.state = cri_state(r, state);
   status.created_at = r.created_at;
   status.image = r.config.image;
   status.image_ref = r.image_ref;
@@ -262,7 +272,13 @@ Result<cri::ContainerStatus> RuntimeService::ContainerStatus(const std::string& 
   status.annotations = r.config.annotations;
   status.mounts = r.config.mounts;
   status.log_path = r.log_path;
-  if (state.ok()) {
+  if (!r.start_error.empty()) {
+    // As the kubelet reports a container whose process could not be started.
+    status.finished_at = r.start_failed_at;
+    status.exit_code = 128;
+    status.reason = "StartError";
+    status.message = r.start_error;
+  } else if (state.ok()) {
     const runtime::ContainerState& s = state.value();
     status.started_at = nanos_of(s.started_at);
     if (status.state == ContainerState::CONTAINER_EXITED) {

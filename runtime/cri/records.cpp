@@ -65,7 +65,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerConfig, metadata, image
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SandboxRecord, id, config, created_at, ready, netns, ip, cgroup,
                                                 pause_pid)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerRecord, id, pod_sandbox_id, config, created_at, image_ref,
-                                                layers, args, image_env, working_dir, image_user, log_path)
+                                                layers, args, image_env, working_dir, image_user, log_path,
+                                                start_error, start_failed_at)
 
 namespace {
 

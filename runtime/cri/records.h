@@ -49,6 +49,10 @@ struct ContainerRecord {
   std::string working_dir;              ///< config's, else the image's, else "/"
   std::string image_user;               ///< the image's User, when config sets no run_as_user
   std::string log_path;                 ///< absolute
+  /// Why StartContainer failed ("" while it has not): the container counts as exited,
+  /// with the kubelet's StartError and exit code 128.
+  std::string start_error;
+  int64_t start_failed_at = 0;
 };
 
 /// The directory of all sandboxes, and of one.

@@ -82,8 +82,9 @@ class RuntimeService {
                                       const PodSandboxConfig& sandbox_config);
 
   /// Starts a created container in its sandbox's namespaces and cgroup, under a
-  /// monitor that writes its log and records its end. Returns once it runs (or with
-  /// the error that stopped it, e.g. a missing program). Conflict unless CREATED.
+  /// monitor that writes its log and records its end. Returns once it runs, or with the
+  /// error that stopped it (e.g. a missing program) — the container then counts as
+  /// exited, with exit code 128 and reason StartError. Conflict unless CREATED.
   Status StartContainer(const std::string& container_id);
 
   /// SIGTERM, up to `timeout` seconds, then SIGKILL. A container that is not running

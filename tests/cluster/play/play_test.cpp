@@ -384,6 +384,51 @@ spec:
   CHECK(player.kp({"logs", "tuned"}).out == "65536\n1024\n");
 }
 
+ROOT_TEST_CASE("a container whose program is missing exits with StartError, and its policy applies",
+               "[root][play]") {
+  Player player;
+  auto played = player.play(R"Y(
+apiVersion: v1
+kind: Pod
+metadata: {name: missing}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: app, image: busybox, command: [nosuch-program]}
+)Y");
+  CHECK(played.status == 1);  // Failed, and play returns
+  const auto pod = player.pod("missing").pod;
+  CHECK(pod.status.phase == "Failed");
+  REQUIRE(pod.status.containerStatuses.size() == 1);
+  REQUIRE(pod.status.containerStatuses[0].state.terminated.has_value());
+  CHECK(pod.status.containerStatuses[0].state.terminated->exitCode == 128);
+  CHECK(pod.status.containerStatuses[0].state.terminated->reason == "StartError");
+  CHECK(status_of(player.pod("missing")) == "StartError");
+}
+
+ROOT_TEST_CASE("exec and logs pick a pod's container with -c, before or after the pod's name", "[root][play]") {
+  Player player;
+  REQUIRE(player.play(R"Y(
+apiVersion: v1
+kind: Pod
+metadata: {name: two}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: first, image: busybox, command: [sh, -c, "echo i-am-first; exec sleep 3600"]}
+  - {name: second, image: busybox, command: [sh, -c, "echo i-am-second; exec sleep 3600"]}
+)Y", {"-d"}).status == 0);
+  CHECK(player.wait_for("two", [](const auto& p) { return status_of(p) == "Running"; }));
+  CHECK(player.kp({"exec", "two", "-c", "second", "--", "hostname"}).out == "two\n");
+  CHECK(player.kp({"exec", "-c", "second", "two", "--", "sh", "-c", "echo $HOSTNAME"}).out == "two\n");
+  CHECK(player.kp({"logs", "two"}).out == "i-am-first\n");
+  CHECK(player.kp({"logs", "two", "-c", "second"}).out == "i-am-second\n");
+  // Without `--`, what follows the name is the command, -c included.
+  CHECK(player.kp({"exec", "two", "sh", "-c", "echo no-dashes"}).out == "no-dashes\n");
+  CHECK(player.kp({"stop", "-t", "0", "two"}).status == 0);
+  CHECK(player.kp({"rm", "two"}).status == 0);
+}
+
 ROOT_TEST_CASE("bad manifests are refused naming the field, and leave nothing behind", "[root][play]") {
   Player player;
   auto refused = [&](const std::string& spec) {
