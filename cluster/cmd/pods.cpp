@@ -40,8 +40,8 @@ int fail(const std::string& verb, const std::string& message, int code = 1) {
 // Prints an event as `kubectl get events` would show it, prefixed by the pod.
 void print_event(const std::string& pod, const kubelet::PodEvent& e) {
   std::ostringstream line;
-  line << std::left << std::setw(24) << ("pod/" + pod) << std::setw(9) << e.type << std::setw(22) << e.reason
-       << e.message << "\n";
+  line << std::left << std::setw(24) << ("pod/" + pod) << std::setw(9) << e.type << std::setw(24) << e.reason
+       << " " << e.message << "\n";
   std::cout << line.str() << std::flush;
 }
 

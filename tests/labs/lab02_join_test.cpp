@@ -48,8 +48,9 @@ Container start_sandbox(const TempRoot& root) {
 }
 
 // Runs join_namespaces(join) in a forked child and returns what the child found:
-// "ok net:[…]" (the network namespace it ended in) or "error <message>".
-std::string join_in_child(const std::vector<NamespacePath>& join) {
+// "ok net:[…]" (the namespace `link` of /proc/self/ns it ended in) or
+// "error <message> | net:[…]" (where it was left).
+std::string join_in_child(const std::vector<NamespacePath>& join, const char* link = "net") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
   pid_t child = ::fork();
@@ -62,13 +63,13 @@ std::string join_in_child(const std::vector<NamespacePath>& join) {
     std::string result;
     try {
       Status s = join_namespaces(join);
-      char link[128] = {};
-      if (!s.ok()) {
-        result = "error " + s.error().message;
-      } else if (::readlinkat(ns_dir, "net", link, sizeof link - 1) < 0) {
-        result = "error readlink /proc/self/ns/net";
+      char target[128] = {};
+      if (::readlinkat(ns_dir, link, target, sizeof target - 1) < 0) {
+        result = std::string("error readlink /proc/self/ns/") + link;
+      } else if (!s.ok()) {
+        result = "error " + s.error().message + " | " + target;
       } else {
-        result = "ok " + std::string(link);
+        result = "ok " + std::string(target);
       }
     } catch (const std::exception& e) {
       result = std::string("error (threw) ") + e.what();
@@ -147,9 +148,21 @@ ROOT_TEST_CASE("a namespace file of the wrong kind is refused, naming the path",
 ROOT_TEST_CASE("a missing namespace file fails before any namespace is entered", "[root][lab02][join]") {
   TempRoot root;
   Container sandbox = start_sandbox(root);
+  // The network namespace comes before the mount namespace in the order of entry: a
+  // function that opened each file only when it got to it would have entered the
+  // sandbox's network already when it found the second file missing.
   const std::string result =
-      join_in_child({{CLONE_NEWNET, ns_path(sandbox.pid(), "net")}, {CLONE_NEWIPC, "/run/netns/kubepp-no-such"}});
-  CHECK_THAT(result, Catch::Contains("/run/netns/kubepp-no-such"));
-  // The child reported an error and never joined the network namespace listed first.
+      join_in_child({{CLONE_NEWNET, ns_path(sandbox.pid(), "net")}, {CLONE_NEWNS, "/run/netns/kubepp-no-such"}});
   CHECK_THAT(result, Catch::StartsWith("error "));
+  CHECK_THAT(result, Catch::Contains("/run/netns/kubepp-no-such"));
+  CHECK_THAT(result, Catch::EndsWith(" | " + ns_of(::getpid(), "net")));  // still ours
+}
+
+ROOT_TEST_CASE("a PID namespace is entered for the children to come", "[root][lab02][join]") {
+  TempRoot root;
+  Container sandbox = start_sandbox(root);
+  const pid_t pid = sandbox.pid();
+  // setns(CLONE_NEWPID) leaves the caller where it is and changes pid_for_children.
+  CHECK(join_in_child({{CLONE_NEWPID, ns_path(pid, "pid")}}, "pid_for_children") == "ok " + ns_of(pid, "pid"));
+  CHECK(join_in_child({{CLONE_NEWPID, ns_path(pid, "pid")}}, "pid") == "ok " + ns_of(::getpid(), "pid"));
 }
