@@ -28,6 +28,11 @@
 # KUBEPP=/path/to/kubepp runs another build of the binary.
 set -uo pipefail
 
+# A KUBEPP given relative to where we were called from stays right after the cd: the
+# demos run from the repository root, whatever the caller's directory (ctest's is
+# build/tests).
+if [ -n "${KUBEPP:-}" ] && [ "${KUBEPP#/}" = "$KUBEPP" ]; then KUBEPP="$PWD/$KUBEPP"; fi
+cd "$(dirname "$0")/../.." || exit 1
 KUBEPP=${KUBEPP:-build/kubepp}
 M=chapters/02-pods/manifests
 HOSTDIR=/tmp/kubepp-ch02-hostpath   # the hostPath of manifests/hostpath.yaml
