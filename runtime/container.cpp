@@ -46,18 +46,6 @@ std::string host_hostname() {
   return buf;
 }
 
-// The host's resolv.conf without nameservers on loopback: those answer on the host's
-// 127.0.0.1, which inside a network namespace of its own is the container itself.
-std::string container_resolv_conf(bool host_network) {
-  std::istringstream in(read_file("/etc/resolv.conf"));
-  std::string out, line;
-  while (std::getline(in, line)) {
-    bool loopback = line.rfind("nameserver 127.", 0) == 0 || line.rfind("nameserver ::1", 0) == 0;
-    if (host_network || !loopback) out += line + "\n";
-  }
-  return out;
-}
-
 // KEY=VALUE defaults, then the config's entries; a later entry replaces an earlier key.
 std::vector<std::string> container_env(const ContainerConfig& config) {
   std::vector<std::string> order;
@@ -234,7 +222,7 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   if (Status s = write_file(run / "hosts", hosts); !s) return s.error();
   if (Status s = write_file(run / "hostname", cfg.hostname + "\n"); !s) return s.error();
   if (Status s = write_process_security(dirs, c.id(), c.security_); !s) return s.error();
-  if (Status s = write_file(run / "resolv.conf", container_resolv_conf(cfg.namespaces.host_network)); !s) {
+  if (Status s = write_file(run / "resolv.conf", host_resolv_conf(cfg.namespaces.host_network)); !s) {
     return s.error();
   }
   return c;

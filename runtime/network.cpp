@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
+#include "runtime/base/files.h"
 #include "runtime/base/unique_fd.h"
 
 namespace kubepp::runtime {
@@ -20,6 +22,16 @@ Status bring_loopback_up() {
   req.ifr_flags |= IFF_UP;
   if (::ioctl(sock.get(), SIOCSIFFLAGS, &req) != 0) return sys_error("SIOCSIFFLAGS", "lo", errno);
   return {};
+}
+
+std::string host_resolv_conf(bool host_network) {
+  std::istringstream in(read_file("/etc/resolv.conf"));
+  std::string out, line;
+  while (std::getline(in, line)) {
+    bool loopback = line.rfind("nameserver 127.", 0) == 0 || line.rfind("nameserver ::1", 0) == 0;
+    if (host_network || !loopback) out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace kubepp::runtime

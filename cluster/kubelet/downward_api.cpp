@@ -9,6 +9,7 @@
 #include "cluster/kubelet/downward_api.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include "cluster/api/field.h"
@@ -101,17 +102,24 @@ api::Quantity get(const std::map<std::string, api::Quantity>& list, const std::s
   return it == list.end() ? api::Quantity() : it->second;
 }
 
-}  // namespace
 
-Result<std::string> env_field_value(const Pod& pod, const PodRuntimeInfo& info, const std::string& field_path) {
+// What env and volumes both read: a subscripted label or annotation, the name,
+// namespace and uid. nullopt for any other path.
+std::optional<Result<std::string>> metadata_value(const Pod& pod, const std::string& field_path) {
   std::string_view path, key;
   if (api::split_subscripted_path(field_path, path, key)) {
     return subscripted_value(pod, field_path, std::string(path), std::string(key));
   }
-
   if (field_path == "metadata.name") return pod.metadata.name;
   if (field_path == "metadata.namespace") return pod.metadata.namespace_;
   if (field_path == "metadata.uid") return pod.metadata.uid;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::string> env_field_value(const Pod& pod, const PodRuntimeInfo& info, const std::string& field_path) {
+  if (auto value = metadata_value(pod, field_path)) return *value;
   // spec.host is the old name of spec.nodeName; ConvertDownwardAPIFieldLabel renames it.
   if (field_path == "spec.nodeName" || field_path == "spec.host") {
     return pod.spec.nodeName.empty() ? info.node_name : pod.spec.nodeName;
@@ -140,14 +148,7 @@ Result<std::string> env_field_value(const Pod& pod, const PodRuntimeInfo& info, 
 }
 
 Result<std::string> volume_field_value(const Pod& pod, const std::string& field_path) {
-  std::string_view path, key;
-  if (api::split_subscripted_path(field_path, path, key)) {
-    return subscripted_value(pod, field_path, std::string(path), std::string(key));
-  }
-
-  if (field_path == "metadata.name") return pod.metadata.name;
-  if (field_path == "metadata.namespace") return pod.metadata.namespace_;
-  if (field_path == "metadata.uid") return pod.metadata.uid;
+  if (auto value = metadata_value(pod, field_path)) return *value;
   if (field_path == "metadata.labels") return format_map(pod.metadata.labels);
   if (field_path == "metadata.annotations") return format_map(pod.metadata.annotations);
   return unsupported_path(field_path, kVolumePaths);

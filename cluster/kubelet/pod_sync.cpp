@@ -8,18 +8,18 @@ using runtime::cri::ContainerState;
 
 namespace {
 
-const std::string& policy_of(const api::core_v1::Pod& pod) {
+bool succeeded(const ContainerRuntimeState* s) { return s != nullptr && has_exited(*s) && s->exit_code == 0; }
+
+}  // namespace
+
+const std::string& restart_policy(const api::core_v1::Pod& pod) {
   static const std::string always = "Always";
   return pod.spec.restartPolicy.empty() ? always : pod.spec.restartPolicy;
 }
 
-bool exited(const ContainerRuntimeState& s) {
+bool has_exited(const ContainerRuntimeState& s) {
   return s.state == ContainerState::CONTAINER_EXITED || s.state == ContainerState::CONTAINER_UNKNOWN;
 }
-
-bool succeeded(const ContainerRuntimeState* s) { return s != nullptr && exited(*s) && s->exit_code == 0; }
-
-}  // namespace
 
 const ContainerRuntimeState* PodRuntimeState::latest(const std::string& name) const {
   const ContainerRuntimeState* newest = nullptr;
@@ -37,7 +37,7 @@ bool should_restart(const std::string& restart_policy, int32_t exit_code) {
 
 PodActions compute_pod_actions(const api::core_v1::Pod& pod, const PodRuntimeState& state) {
   PodActions actions;
-  const std::string& policy = policy_of(pod);
+  const std::string& policy = restart_policy(pod);
   const auto& init = pod.spec.initContainers;
   const auto& containers = pod.spec.containers;
 
@@ -72,7 +72,7 @@ PodActions compute_pod_actions(const api::core_v1::Pod& pod, const PodRuntimeSta
       actions.next_init_container = c.name;
       return actions;
     }
-    if (!exited(*s)) return actions;  // still running: wait for it
+    if (!has_exited(*s)) return actions;  // still running: wait for it
     if (s->exit_code == 0) continue;
     // A failed init container blocks the pod: it runs again, unless the pod never
     // restarts — then the pod has failed.
@@ -91,7 +91,7 @@ PodActions compute_pod_actions(const api::core_v1::Pod& pod, const PodRuntimeSta
     const ContainerRuntimeState* s = state.latest(c.name);
     if (s == nullptr) {
       actions.containers_to_start.push_back(c.name);
-    } else if (!exited(*s)) {
+    } else if (!has_exited(*s)) {
       any_alive = true;
     } else if (should_restart(policy, s->exit_code)) {
       actions.containers_to_start.push_back(c.name);
@@ -105,11 +105,11 @@ PodActions compute_pod_actions(const api::core_v1::Pod& pod, const PodRuntimeSta
 }
 
 std::string pod_phase(const api::core_v1::Pod& pod, const PodRuntimeState& state) {
-  const std::string& policy = policy_of(pod);
+  const std::string& policy = restart_policy(pod);
   for (const auto& c : pod.spec.initContainers) {
     const ContainerRuntimeState* s = state.latest(c.name);
     if (succeeded(s)) continue;
-    if (s != nullptr && exited(*s) && policy == "Never") return "Failed";
+    if (s != nullptr && has_exited(*s) && policy == "Never") return "Failed";
     return "Pending";
   }
   int never_ran = 0, alive = 0, will_restart = 0, failed = 0;
@@ -117,7 +117,7 @@ std::string pod_phase(const api::core_v1::Pod& pod, const PodRuntimeState& state
     const ContainerRuntimeState* s = state.latest(c.name);
     if (s == nullptr) {
       ++never_ran;
-    } else if (!exited(*s)) {
+    } else if (!has_exited(*s)) {
       ++alive;
     } else if (should_restart(policy, s->exit_code)) {
       ++will_restart;

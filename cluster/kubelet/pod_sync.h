@@ -64,6 +64,12 @@ struct PodActions {
 /// back-off is not decided here: the worker checks it when it starts a container.
 PodActions compute_pod_actions(const api::core_v1::Pod& pod, const PodRuntimeState& state);
 
+/// The pod's restartPolicy, "Always" when unset.
+const std::string& restart_policy(const api::core_v1::Pod& pod);
+
+/// True when the attempt has ended (or its end is unknown: its monitor died).
+bool has_exited(const ContainerRuntimeState& state);
+
 /// Whether a container that exited with `exit_code` runs again under `restart_policy`
 /// (Always, OnFailure, Never; "" is Always).
 bool should_restart(const std::string& restart_policy, int32_t exit_code);

@@ -31,10 +31,6 @@ api::Time time_of(int64_t nanos) {
   return api::Time(api::Time::Micros(std::chrono::microseconds(nanos / 1000)));
 }
 
-bool exited(const ContainerRuntimeState& s) {
-  return s.state == cri::ContainerState::CONTAINER_EXITED || s.state == cri::ContainerState::CONTAINER_UNKNOWN;
-}
-
 // "10s", "1m20s", "5m0s": Go's time.Duration as the kubelet prints a back-off.
 std::string go_duration(int64_t nanos) {
   const int64_t seconds = nanos / 1'000'000'000;
@@ -131,7 +127,7 @@ void PodWorker::start_container(const Container& c, const PodRuntimeState& state
   };
 
   // A container that exited restarts at once the first time, then after a back-off.
-  if (latest != nullptr && exited(*latest)) {
+  if (latest != nullptr && has_exited(*latest)) {
     if (backoff_.in_back_off_since(key, latest->finished_at, now)) {
       const std::string message = "back-off " + go_duration(backoff_.delay(key)) + " restarting failed container=" +
                                   c.name + " pod=" + format_pod(pod_);
@@ -234,7 +230,7 @@ Result<PodStatus> PodWorker::sync() {
   const PodActions actions = compute_pod_actions(pod_, state);
   if (actions.kill_pod) {
     for (const ContainerRuntimeState& c : state.containers) {
-      if (!exited(c)) (void)runtime_.StopContainer(c.id, 0);
+      if (!has_exited(c)) (void)runtime_.StopContainer(c.id, 0);
     }
     if (!state.sandbox_id.empty()) (void)runtime_.StopPodSandbox(state.sandbox_id);
   }
@@ -285,7 +281,7 @@ Status PodWorker::terminate(std::optional<int64_t> grace_seconds) {
   PodRuntimeState state = observe();
   std::vector<const ContainerRuntimeState*> running;
   for (const ContainerRuntimeState& c : state.containers) {
-    if (!exited(c)) running.push_back(&c);
+    if (!has_exited(c)) running.push_back(&c);
   }
   auto spec_of = [&](const std::string& name) -> const Container* {
     for (const auto* list : {&pod_.spec.containers, &pod_.spec.initContainers}) {
@@ -372,7 +368,7 @@ PodStatus PodWorker::make_status(const PodRuntimeState& state) const {
       out.containerID = "kubepp://" + t.id;
       return out;
     };
-    if (!exited(*latest)) {
+    if (!has_exited(*latest)) {
       cs.state.running = api::core_v1::ContainerStateRunning{time_of(latest->started_at)};
       cs.ready = !init;  // no readiness probes yet: running is ready
       cs.started = true;
@@ -380,7 +376,7 @@ PodStatus PodWorker::make_status(const PodRuntimeState& state) const {
         if (old.name == c.name && old.attempt + 1 == latest->attempt) cs.lastState.terminated = terminated(old);
       }
     } else if (waiting != waiting_.end() && !done_ &&
-               should_restart(pod_.spec.restartPolicy.empty() ? "Always" : pod_.spec.restartPolicy, latest->exit_code)) {
+               should_restart(restart_policy(pod_), latest->exit_code)) {
       cs.state.waiting = waiting->second;  // exited, and waiting to restart
       cs.lastState.terminated = terminated(*latest);
       cs.started = false;
@@ -393,7 +389,7 @@ PodStatus PodWorker::make_status(const PodRuntimeState& state) const {
   for (const Container& c : pod_.spec.initContainers) {
     s.initContainerStatuses.push_back(container_status(c, true));
     const ContainerRuntimeState* latest = state.latest(c.name);
-    initialized = initialized && latest != nullptr && exited(*latest) && latest->exit_code == 0;
+    initialized = initialized && latest != nullptr && has_exited(*latest) && latest->exit_code == 0;
   }
   bool all_ready = !pod_.spec.containers.empty();
   for (const Container& c : pod_.spec.containers) {

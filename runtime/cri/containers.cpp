@@ -144,10 +144,12 @@ Result<std::string> RuntimeService::CreateContainer(const std::string& pod_sandb
   const StateDirs& dirs = options_.dirs;
   if (config.metadata.name.empty()) return Error{ErrorCode::Invalid, "container: metadata.name is empty"};
   if (config.image.image.empty()) return Error{ErrorCode::Invalid, "container " + config.metadata.name + ": no image"};
+  // The record first: locking an unknown sandbox would create its directory.
+  if (Result<SandboxRecord> known = read_sandbox(dirs, pod_sandbox_id); !known) return known.error();
   Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(dirs, pod_sandbox_id) / "lock");
+  if (!lock) return lock.error();
   Result<SandboxRecord> sandbox = ready_sandbox(dirs, pod_sandbox_id);
   if (!sandbox) return sandbox.error();
-  if (!lock) return lock.error();
   for (const ContainerRecord& other : list_container_records(dirs, pod_sandbox_id)) {
     if (container_name(other.config.metadata) == container_name(config.metadata)) {
       return Error{ErrorCode::AlreadyExists, "container name `" + container_name(config.metadata) +

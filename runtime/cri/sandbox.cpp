@@ -19,6 +19,7 @@
 #include "runtime/mounts.h"
 #include "runtime/monitor.h"
 #include "runtime/namespaces.h"
+#include "runtime/network.h"
 #include "runtime/net/file_lock.h"
 #include "runtime/state.h"
 
@@ -70,29 +71,20 @@ std::string pod_hosts(const std::string& ip, const std::string& hostname) {
          ip + "\t" + hostname + "\n";
 }
 
-// The pod's resolv.conf: its DNSConfig, or the host's without loopback nameservers
-// (they would answer on the pod's own 127.0.0.1).
+// The pod's resolv.conf: its DNSConfig, or the host's (network.h host_resolv_conf).
 std::string pod_resolv_conf(const DNSConfig& dns, bool host_network) {
+  if (dns.servers.empty() && dns.searches.empty() && dns.options.empty()) return host_resolv_conf(host_network);
   std::ostringstream out;
-  if (!dns.servers.empty() || !dns.searches.empty() || !dns.options.empty()) {
-    for (const std::string& server : dns.servers) out << "nameserver " << server << "\n";
-    if (!dns.searches.empty()) {
-      out << "search";
-      for (const std::string& s : dns.searches) out << " " << s;
-      out << "\n";
-    }
-    if (!dns.options.empty()) {
-      out << "options";
-      for (const std::string& o : dns.options) out << " " << o;
-      out << "\n";
-    }
-    return out.str();
+  for (const std::string& server : dns.servers) out << "nameserver " << server << "\n";
+  if (!dns.searches.empty()) {
+    out << "search";
+    for (const std::string& s : dns.searches) out << " " << s;
+    out << "\n";
   }
-  std::istringstream in(read_file("/etc/resolv.conf"));
-  std::string line;
-  while (std::getline(in, line)) {
-    bool loopback = line.rfind("nameserver 127.", 0) == 0 || line.rfind("nameserver ::1", 0) == 0;
-    if (host_network || !loopback) out << line << "\n";
+  if (!dns.options.empty()) {
+    out << "options";
+    for (const std::string& o : dns.options) out << " " << o;
+    out << "\n";
   }
   return out.str();
 }
