@@ -40,6 +40,11 @@ bool valid_id(const std::string& id) {
   return true;
 }
 
+// /etc/hosts of a container with a network of its own, naming it by `address`.
+std::string own_hosts(const std::string& address, const std::string& hostname) {
+  return "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" + address + "\t" + hostname + "\n";
+}
+
 std::string host_hostname() {
   char buf[256] = {};
   ::gethostname(buf, sizeof buf - 1);
@@ -209,10 +214,8 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
   const fs::path lib = dirs.container_lib(c.id());
   const fs::path run = dirs.container_run(c.id());
   const ContainerConfig& cfg = c.config_;
-  std::string hosts = cfg.namespaces.host_network
-                          ? read_file("/etc/hosts")
-                          : "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t" +
-                                cfg.hostname + "\n";
+  const std::string hosts =
+      cfg.namespaces.host_network ? read_file("/etc/hosts") : own_hosts("127.0.1.1", cfg.hostname);
   // The container's directories are root's alone; the upper layer, whose root directory
   // becomes "/", must be 0755 or no other user in the container could reach anything.
   for (const fs::path& dir : {lib / "work", lib / "merged", run}) {
@@ -226,6 +229,10 @@ Result<Container> Container::create(ContainerConfig config, const StateDirs& dir
     return s.error();
   }
   return c;
+}
+
+Status Container::set_address(const std::string& ip) {
+  return write_file(dirs_.container_run(id()) / "hosts", own_hosts(ip, config_.hostname));
 }
 
 RootfsLayout Container::rootfs_layout() const {

@@ -68,6 +68,10 @@ class Container {
   /// Kills the process if it still runs, reaps it, and removes the state directories.
   ~Container();
 
+  /// Names the container by `ip` in its /etc/hosts instead of 127.0.1.1, as Docker does
+  /// for a container on a bridge. Before start().
+  Status set_address(const std::string& ip);
+
   /// Starts the process. Returns once it has exec'd the command, or with the error of
   /// the step that failed inside the container ("pivot_root `…`: EINVAL").
   Status start();

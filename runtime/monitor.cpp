@@ -1,6 +1,7 @@
 #include "runtime/monitor.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -120,12 +121,35 @@ void close_inherited_fds(std::initializer_list<int> keep) {
   }
 }
 
-[[noreturn]] void run_monitor(Container&& handle, const StateDirs& dirs, const MonitorOptions& options, Pipe out,
-                              Pipe err, UniqueFd report_fd) {
+// The container's own network on the bridge, made for the container `handle` before it
+// starts: a namespace named after it, its address in its /etc/hosts, its ports.
+Result<ContainerNetwork> connect_bridge(const StateDirs& dirs, Container& handle,
+                                        const std::vector<net::PortMapping>& publish) {
+  const net::NetworkConfig bridge = net::NetworkConfig::under(dirs);
+  ContainerNetwork network;
+  network.netns = std::string(kNetnsPrefix) + handle.id();
+  Result<net::PodInterface> eth0 = net::connect_netns(bridge, handle.id(), network.netns, publish);
+  if (!eth0) return eth0.error();
+  network.ip = eth0.value().ip;
+  for (const net::PortMapping& port : publish) network.ports.push_back(net::describe_published(port));
+  if (Status s = handle.set_address(network.ip); !s) {
+    (void)net::disconnect_netns(bridge, handle.id(), network.netns);
+    return s.error();
+  }
+  return network;
+}
+
+void disconnect_bridge(const StateDirs& dirs, const std::string& id, const ContainerNetwork& network) {
+  if (!network.netns.empty()) (void)net::disconnect_netns(net::NetworkConfig::under(dirs), id, network.netns);
+}
+
+[[noreturn]] void run_monitor(Container&& handle, const StateDirs& dirs, const MonitorOptions& options,
+                              const ContainerNetwork& network, Pipe out, Pipe err, UniqueFd report_fd) {
   close_inherited_fds({out.read.get(), out.write.get(), err.read.get(), err.write.get(), report_fd.get()});
   ::setsid();  // no terminal's Ctrl-C reaches the monitor or its container
   ::signal(SIGPIPE, SIG_IGN);
   std::string last_report;
+  const std::string id = handle.id();
   {
     Container container(std::move(handle));  // destroyed at the end of this block, before _exit
     ContainerState state;
@@ -139,6 +163,7 @@ void close_inherited_fds(std::initializer_list<int> keep) {
     state.log_path = options.log_path.empty() ? (dirs.container_lib(state.id) / "container.log").string()
                                               : options.log_path;
     state.cgroup = container.cgroup();
+    state.network = network;
     CriLogWriter log(UniqueFd(::open(state.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)));
     (void)write_state(dirs, state);
 
@@ -158,6 +183,7 @@ void close_inherited_fds(std::initializer_list<int> keep) {
       if (!options.remove_on_exit) container.keep_state();
     }
   }  // `container` goes here: its cgroup, and for a foreground run its directories
+  disconnect_bridge(dirs, id, network);  // as Docker releases a stopped container's address and ports
   if (!last_report.empty()) report(report_fd.get(), last_report);
   ::_exit(last_report.empty() ? 1 : 0);
 }
@@ -172,13 +198,29 @@ Result<Launched> launch_container(ContainerConfig config, const StateDirs& dirs,
   config.stdout_fd = out.value().write.get();
   config.stderr_fd = err.value().write.get();
   if (!options.attach) config.stdin_fd = -1;  // the monitor points its own stdin at /dev/null
+  if (options.bridge) {
+    if (config.namespaces.host_network) return Error{ErrorCode::Invalid, "the bridge network or the host's: not both"};
+    if (config.id.empty()) config.id = new_container_id();
+    config.namespaces.join.push_back({CLONE_NEWNET, net::netns_path(kNetnsPrefix + config.id).string()});
+  } else if (!options.publish.empty()) {
+    return Error{ErrorCode::Invalid, "publishing ports needs the bridge network"};
+  }
 
   Result<Container> container = Container::create(std::move(config), dirs);
   if (!container) return container.error();
   const std::string id = container.value().id();
+  ContainerNetwork network;
+  if (options.bridge) {
+    Result<ContainerNetwork> connected = connect_bridge(dirs, container.value(), options.publish);
+    if (!connected) return connected.error();
+    network = connected.value();
+  }
 
   pid_t monitor = ::fork();
-  if (monitor < 0) return sys_error("fork", "monitor", errno);
+  if (monitor < 0) {
+    disconnect_bridge(dirs, id, network);
+    return sys_error("fork", "monitor", errno);
+  }
   if (monitor == 0) {
     reports.value().read.reset();
     if (!options.attach) {
@@ -186,7 +228,7 @@ Result<Launched> launch_container(ContainerConfig config, const StateDirs& dirs,
       ::dup2(null, 0);
       ::close(null);
     }
-    run_monitor(std::move(container.value()), dirs, options, std::move(out.value()), std::move(err.value()),
+    run_monitor(std::move(container.value()), dirs, options, network, std::move(out.value()), std::move(err.value()),
                 std::move(reports.value().write));
   }
   // The monitor owns the container now: this copy of the handle must not remove it.
@@ -274,11 +316,9 @@ Status stop_container(const StateDirs& dirs, const std::string& id, int grace_se
     ::kill(pid, SIGKILL);
     wait_until(gone, std::chrono::seconds(5));
   }
-  // Let the monitor write down how it ended.
-  wait_until([&] {
-    Result<ContainerState> now = read_state(dirs, id);
-    return !now.ok() || now.value().phase == ContainerPhase::Exited || !alive(now.value().monitor_pid);
-  }, std::chrono::seconds(5));
+  // Let the monitor write down how it ended and release what the container had (its
+  // cgroup, its bridge network): it exits when done.
+  wait_until([&] { return !alive(state.value().monitor_pid); }, std::chrono::seconds(5));
   return {};
 }
 
@@ -295,6 +335,7 @@ Status remove_container(const StateDirs& dirs, const std::string& id, bool force
   const std::string cgroup = state.ok() && !state.value().cgroup.empty() ? state.value().cgroup
                                                                          : dirs.container_cgroup(id);
   (void)make_cgroup_driver()->destroy(cgroup);  // and whatever still runs in it
+  if (state.ok()) disconnect_bridge(dirs, id, state.value().network);  // if its monitor could not
   fs::remove_all(dirs.container_run(id), ec);
   fs::remove_all(dirs.container_lib(id), ec);
   return {};

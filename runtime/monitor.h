@@ -3,8 +3,9 @@
 // `kubepp run` does not stay the container's parent: it forks a monitor (a shim, as
 // containerd has), which starts the container, owns its stdout and stderr and writes
 // them to the CRI log, waits for it, records how it ended (state.h), removes its
-// cgroup, and exits. Any kubepp process may come and go meanwhile — `kubepp run -d`
-// returns at once, `kubepp ps` and `logs` read what the monitor wrote.
+// cgroup (and its bridge network, MonitorOptions::bridge), and exits. Any kubepp
+// process may come and go meanwhile — `kubepp run -d` returns at once, `kubepp ps` and
+// `logs` read what the monitor wrote.
 //
 //   kubepp run ──fork──▶ monitor (own session) ──clone──▶ container
 //        ▲                   │ stdout/stderr pipes → container.log (+ our terminal)
@@ -14,10 +15,12 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "runtime/base/result.h"
 #include "runtime/base/unique_fd.h"
 #include "runtime/container.h"
+#include "runtime/net/pod_network.h"
 #include "runtime/process.h"
 
 namespace kubepp::runtime {
@@ -28,6 +31,11 @@ struct MonitorOptions {
   bool attach = false;          ///< give the container our stdin, and copy its output to our stdout/stderr
   bool remove_on_exit = false;  ///< remove the container's directories when it ends (a foreground run)
   std::string log_path;         ///< the CRI log; "" means container.log in the container's directory
+  /// Docker's bridge network: a network namespace of the container's own on the node's
+  /// bridge (net/pod_network.h:connect_netns), made before it starts and undone when it
+  /// ends. Without it the container has its own namespace with only `lo`, or the host's.
+  bool bridge = false;
+  std::vector<net::PortMapping> publish;  ///< ports published on the host (`-p`); needs `bridge`
 };
 
 /// A container started under a monitor, as the process that launched it sees it.

@@ -38,7 +38,8 @@ json to_json(const ContainerState& s) {
           {"signal", s.signal},
           {"reason", s.reason},
           {"logPath", s.log_path},
-          {"cgroup", s.cgroup}};
+          {"cgroup", s.cgroup},
+          {"network", {{"netns", s.network.netns}, {"ip", s.network.ip}, {"ports", s.network.ports}}}};
 }
 
 ContainerState from_json(const json& j) {
@@ -63,6 +64,10 @@ ContainerState from_json(const json& j) {
   s.reason = j.value("reason", "");
   s.log_path = j.value("logPath", "");
   s.cgroup = j.value("cgroup", "");
+  const json network = j.value("network", json::object());
+  s.network.netns = network.value("netns", "");
+  s.network.ip = network.value("ip", "");
+  s.network.ports = network.value("ports", std::vector<std::string>{});
   return s;
 }
 

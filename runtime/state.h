@@ -22,6 +22,14 @@ enum class ContainerPhase { Created, Running, Exited };
 
 const char* to_string(ContainerPhase phase);
 
+/// A container's own network on the node's bridge, as `kubepp run --net bridge` (or
+/// `-p`) makes it: undone when the container ends, or by `kubepp rm` and cleanup.
+struct ContainerNetwork {
+  std::string netns;               ///< its network namespace, /run/netns/NETNS; "" when not on the bridge
+  std::string ip;                  ///< eth0's address
+  std::vector<std::string> ports;  ///< the published ports, as `docker ps` shows them: "0.0.0.0:8080->80/tcp"
+};
+
 struct ContainerState {
   std::string id;
   std::string image;                 ///< as the user named it
@@ -38,6 +46,7 @@ struct ContainerState {
   std::string reason;                ///< Completed, Error, OOMKilled
   std::string log_path;              ///< the CRI-format log
   std::string cgroup;                ///< relative to each hierarchy's root; "" for StateDirs::container_cgroup
+  ContainerNetwork network;
 };
 
 /// The state file of container `id`.

@@ -288,6 +288,17 @@ run 1 "iptables -t nat -S | grep -- '--to-destination $WEB:80'"
 run 0 "ls $STATE/lib/networks/kubepp0/"
 lacks "$WEB"
 
+title "5b. kubepp run -p: one container on the bridge, as Docker's default network"
+run 0 "kubepp run -d --name solo -p 8081:80 ikubernetes/myapp:v1"
+run 0 "kubepp ps"
+has "0.0.0.0:8081->80/tcp"
+run 0 "wget -q -O - http://127.0.0.1:8081/"
+has "Hello MyApp | Version: v1"
+run 0 "kubepp run --net bridge busybox wget -q -O - http://10.244.0.1:8081/"
+has "Hello MyApp | Version: v1"
+run 0 "kubepp stop solo && kubepp rm solo"
+run 1 "ip netns list | grep kubepp-solo"
+
 # --- 6. The Pod's containers --------------------------------------------------------------------
 title "6a. init containers, in order, each to completion"
 play 0 $M/init.yaml

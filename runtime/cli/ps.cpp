@@ -35,7 +35,7 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
   flags.add_bool("q,quiet", &quiet, "print the names only");
   FlagSet::Parsed parsed = flags.parse_verb("ps", args, 0, 0, "takes no arguments");
   if (parsed.exit_now) return *parsed.exit_now;
-  std::vector<std::vector<std::string>> rows = {{"NAME", "IMAGE", "PID", "STATUS", "COMMAND"}};
+  std::vector<std::vector<std::string>> rows = {{"NAME", "IMAGE", "PID", "STATUS", "COMMAND", "PORTS"}};
   for (const runtime::ContainerState& s : runtime::list_states(global.dirs)) {
     if (quiet) {
       std::cout << s.id << "\n";
@@ -44,8 +44,10 @@ int ps_main(const GlobalOptions& global, const std::vector<std::string>& args) {
     std::string command;
     for (const std::string& word : s.command) command += (command.empty() ? "" : " ") + word;
     if (command.size() > 40) command = command.substr(0, 37) + "...";
-    const std::string pid = runtime::still_running(s) ? std::to_string(s.pid) : "-";
-    rows.push_back({s.id, s.image, pid, status_of(s), command});
+    const bool running = runtime::still_running(s);
+    std::string ports;  // published while it runs, as docker ps shows them
+    for (const std::string& port : s.network.ports) ports += (ports.empty() ? "" : ", ") + port;
+    rows.push_back({s.id, s.image, running ? std::to_string(s.pid) : "-", status_of(s), command, running ? ports : ""});
   }
   if (!quiet) print_table(std::cout, rows);
   return 0;

@@ -3,11 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 
 #include "runtime/cli/flags.h"
 #include "runtime/cli/limits.h"
+#include "runtime/base/strings.h"
 #include "runtime/cli/verbs.h"
 #include "runtime/container.h"
 #include "runtime/images.h"
@@ -66,6 +68,36 @@ Status parse_limits(const std::string& memory, const std::string& cpus, const st
   return {};
 }
 
+// A -p flag as `docker run` reads it: [IP:]HOST:CONTAINER[/tcp|/udp]. (Docker's random
+// host port, `-p CONTAINER`, and port ranges are not supported.)
+Result<runtime::net::PortMapping> parse_publish(const std::string& spec) {
+  auto invalid = [&](const std::string& why) {
+    return Error{ErrorCode::Invalid, "-p `" + spec + "`: " + why + " (want [IP:]HOST:CONTAINER[/tcp|udp])"};
+  };
+  runtime::net::PortMapping mapping;
+  std::string ports = spec;
+  if (size_t slash = ports.find('/'); slash != std::string::npos) {
+    std::string protocol = ports.substr(slash + 1);
+    for (char& c : protocol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (protocol != "TCP" && protocol != "UDP") return invalid("protocol `" + ports.substr(slash + 1) + "`");
+    mapping.protocol = protocol;
+    ports.resize(slash);
+  }
+  std::vector<std::string_view> parts = split(ports, ':');
+  if (parts.size() == 3) {
+    mapping.host_ip = std::string(parts[0]);
+    parts.erase(parts.begin());
+  }
+  if (parts.size() != 2) return invalid("a host port and a container port");
+  int* targets[2] = {&mapping.host_port, &mapping.container_port};
+  for (int i = 0; i < 2; ++i) {
+    Result<int64_t> port = parse_count("port", std::string(parts[static_cast<size_t>(i)]));
+    if (!port || port.value() < 1 || port.value() > 65535) return invalid("ports go from 1 to 65535");
+    *targets[i] = static_cast<int>(port.value());
+  }
+  return mapping;
+}
+
 int fail(const Error& error) {
   std::cerr << "kubepp run: " << error.message << "\n";
   if (error.message.find("exec `") != std::string::npos) {
@@ -78,13 +110,17 @@ int fail(const Error& error) {
 
 int run_main(const GlobalOptions& global, const std::vector<std::string>& args) {
   runtime::ContainerConfig config;
-  std::string network = "none";
+  std::string network;
+  std::vector<std::string> publish;
   FlagSet flags("kubepp run [flags] IMAGE|ROOTFS-DIR [--] [COMMAND [ARG...]]");
   bool detach = false;
   flags.add_string("name", &config.id, "container name (default: a random id)");
   flags.add_bool("d,detach", &detach, "run in the background and print the container's name");
   flags.add_string("hostname", &config.hostname, "hostname inside the container (default: the name)");
-  flags.add_string("net,network", &network, "none: own network namespace with lo; host: the host's");
+  flags.add_string("net,network", &network,
+                   "none: own network namespace with lo (the default); bridge: an address on kubepp0; "
+                   "host: the host's");
+  flags.add_list("p,publish", &publish, "publish a port on the bridge: [IP:]HOST:CONTAINER[/udp] (repeatable)");
   flags.add_list("e,env", &config.env, "set an environment variable KEY=VALUE (repeatable)");
   std::string workdir, entrypoint;
   flags.add_string("w,workdir", &workdir, "working directory inside the container (default: the image's)");
@@ -111,8 +147,21 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
     std::cerr << flags.help();
     return kRuntimeFailed;
   }
-  if (network != "none" && network != "host") return fail({ErrorCode::Invalid, "--net: want none or host, got `" + network + "`"});
+  runtime::MonitorOptions options;
+  for (const std::string& spec : publish) {
+    Result<runtime::net::PortMapping> mapping = parse_publish(spec);
+    if (!mapping) return fail(mapping.error());
+    options.publish.push_back(mapping.value());
+  }
+  if (network.empty()) network = publish.empty() ? "none" : "bridge";  // -p alone asks for the bridge
+  if (network != "none" && network != "bridge" && network != "host") {
+    return fail({ErrorCode::Invalid, "--net: want none, bridge or host, got `" + network + "`"});
+  }
+  if (!publish.empty() && network != "bridge") {
+    return fail({ErrorCode::Invalid, "-p publishes ports of the bridge network, not with --net " + network});
+  }
   config.namespaces.host_network = network == "host";
+  options.bridge = network == "bridge";
   if (Status s = parse_limits(memory, cpus, pids, config.resources); !s) return fail(s.error());
 
   Result<runtime::Image> image = runtime::resolve_image(global.dirs, positional[0]);
@@ -138,7 +187,6 @@ int run_main(const GlobalOptions& global, const std::vector<std::string>& args) 
   // foreground we stay attached — its output on our terminal, our stdin its — and
   // remove it when it ends, as `docker run --rm`; with -d it keeps running after we
   // return, until `kubepp stop` and `kubepp rm`.
-  runtime::MonitorOptions options;
   options.image = positional[0];
   options.image_id = image.value().id;
   options.attach = options.remove_on_exit = !detach;

@@ -17,6 +17,7 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
     }
+    line.erase(line.find_last_not_of(' ') + 1);  // an empty last column leaves no padding
     out << line << "\n";
   }
 }

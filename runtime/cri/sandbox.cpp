@@ -105,16 +105,8 @@ Status release_sandbox(const RuntimeOptions& options, const SandboxRecord& recor
   if (Result<runtime::ContainerState> pause = read_state(dirs, record.id); pause.ok() && still_running(pause.value())) {
     (void)stop_container(dirs, record.id, 0);
   }
-  Status first;
-  auto keep = [&](Status s) {
-    if (!s && first.ok()) first = s;
-  };
-  if (!record.netns.empty()) {
-    keep(net::remove_host_ports(options.network, record.id));
-    keep(net::detach_pod(options.network, record.id));
-    keep(net::delete_netns(record.netns));
-  }
-  return first;
+  if (record.netns.empty()) return {};
+  return net::disconnect_netns(options.network, record.id, record.netns);
 }
 
 // Writes the pod's sysctls from a child that has joined the pause process's network,
@@ -225,20 +217,12 @@ Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config
   const std::string hostname = !config.hostname.empty() ? config.hostname : record.id;
   const bool host_network = ns.network == NamespaceMode::NODE;
   if (!host_network) {
-    record.netns = std::string(kNetnsPrefix) + record.id;
-    Result<fs::path> netns = net::create_netns(record.netns);
-    if (!netns) {
-      record.netns.clear();  // not ours to delete
-      return fail(netns.error());
-    }
-    Result<net::PodInterface> eth0 = net::attach_pod(options_.network, record.id, netns.value());
+    const std::string netns = std::string(kNetnsPrefix) + record.id;
+    Result<net::PodInterface> eth0 =
+        net::connect_netns(options_.network, record.id, netns, port_mappings(config.port_mappings));
     if (!eth0) return fail(eth0.error());
+    record.netns = netns;
     record.ip = eth0.value().ip;
-    if (!config.port_mappings.empty()) {
-      Result<pid_t> ports = net::add_host_ports(options_.network, record.id, record.ip,
-                                                port_mappings(config.port_mappings));
-      if (!ports) return fail(ports.error());
-    }
   }
   // 3. The pod's /etc files, which each of its containers mounts.
   const fs::path dir = sandbox_dir(dirs, record.id);

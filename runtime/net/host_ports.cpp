@@ -147,7 +147,8 @@ Status check_conflicts(const std::vector<HostPortRecord>& records, const std::st
     for (const PortMapping& theirs : other.mappings) {
       for (const PortMapping& ours : mappings) {
         if (same_port(ours, theirs)) {
-          return Error{ErrorCode::Conflict, describe(ours) + " is already published by sandbox `" + other.sandbox + "`"};
+          return Error{ErrorCode::Conflict, describe(ours) + " is already published for `" + other.sandbox +
+                                                "` (a pod sandbox or a container)"};
         }
       }
     }

@@ -8,6 +8,7 @@
 // build or tear down the node's network at the same time.
 #include <fcntl.h>
 
+#include <cctype>
 #include <cerrno>
 
 #include "runtime/base/files.h"
@@ -200,6 +201,35 @@ Status detach_pod(const NetworkConfig& config, const std::string& sandbox_id) {
   if (Status s = unless(ErrorCode::NotFound, host.value().delete_link(host_veth_name(sandbox_id))); !s) return s;
   if (Status s = unless(ErrorCode::NotFound, host.value().delete_link(temporary_veth_name(sandbox_id))); !s) return s;
   return ipam.value().release(sandbox_id);
+}
+
+Result<PodInterface> connect_netns(const NetworkConfig& config, const std::string& key, const std::string& netns,
+                                   const std::vector<PortMapping>& mappings) {
+  Result<fs::path> path = create_netns(netns);
+  if (!path) return path.error();  // AlreadyExists: someone else's, not ours to delete
+  Result<PodInterface> pod = attach_pod(config, key, path.value());
+  if (pod && !mappings.empty()) {
+    if (Result<pid_t> published = add_host_ports(config, key, pod.value().ip, mappings); !published) {
+      pod = published.error();
+    }
+  }
+  if (!pod) (void)disconnect_netns(config, key, netns);
+  return pod;
+}
+
+Status disconnect_netns(const NetworkConfig& config, const std::string& key, const std::string& netns) {
+  Status first;
+  for (Status s : {remove_host_ports(config, key), detach_pod(config, key), delete_netns(netns)}) {
+    if (!s && first.ok()) first = s;
+  }
+  return first;
+}
+
+std::string describe_published(const PortMapping& m) {
+  std::string protocol = m.protocol;
+  for (char& c : protocol) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return (m.host_ip.empty() ? "0.0.0.0" : m.host_ip) + ":" + std::to_string(m.host_port) + "->" +
+         std::to_string(m.container_port) + "/" + protocol;
 }
 
 Status teardown_node_network(const NetworkConfig& config) {

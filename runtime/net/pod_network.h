@@ -115,4 +115,19 @@ Result<pid_t> add_host_ports(const NetworkConfig& config, const std::string& san
 /// Removes the sandbox's DNAT chain and stops its forwarder. What is gone is fine.
 Status remove_host_ports(const NetworkConfig& config, const std::string& sandbox_id);
 
+/// A network namespace of its own on the bridge, as a pod sandbox has it and a
+/// container of `kubepp run --net bridge`: create_netns(`netns`), attach_pod(`key`) and,
+/// when there are mappings, add_host_ports(`key`). On failure nothing of it is left;
+/// a namespace that already existed (AlreadyExists) is not touched. Call from a
+/// single-threaded process (add_host_ports forks).
+Result<PodInterface> connect_netns(const NetworkConfig& config, const std::string& key, const std::string& netns,
+                                   const std::vector<PortMapping>& mappings);
+
+/// Undoes connect_netns: hostPorts, veth and address, namespace. Tries every step and
+/// returns the first failure; what is already gone is fine.
+Status disconnect_netns(const NetworkConfig& config, const std::string& key, const std::string& netns);
+
+/// A published port as `docker ps` shows it: "0.0.0.0:8080->80/tcp".
+std::string describe_published(const PortMapping& mapping);
+
 }  // namespace kubepp::runtime::net

@@ -9,24 +9,18 @@
 #include "tests/support/leak_check.h"
 
 using kubepp::testing::CommandResult;
-using kubepp::testing::kubepp_binary;
 using kubepp::testing::run_command;
+using kubepp::testing::run_kubepp;
 using kubepp::testing::TempRoot;
 
 namespace {
-
-CommandResult kp(const TempRoot& root, std::vector<std::string> args) {
-  std::vector<std::string> argv = {kubepp_binary(), "--root", root.path()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv);
-}
 
 // `kubepp exec NAME -- sh -c SCRIPT`, retried until it succeeds: a server needs a moment
 // to listen after its container starts.
 CommandResult ask(const TempRoot& root, const std::string& name, const std::string& script) {
   CommandResult r;
   for (int i = 0; i < 100; ++i) {
-    r = kp(root, {"exec", name, "--", "sh", "-c", script});
+    r = run_kubepp(root, {"exec", name, "--", "sh", "-c", script});
     if (r.status == 0) return r;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -40,12 +34,12 @@ struct Server {
   Server(const TempRoot& r, std::string n, std::vector<std::string> image_and_args) : root(r), name(std::move(n)) {
     std::vector<std::string> args = {"run", "-d", "--name", name};
     args.insert(args.end(), image_and_args.begin(), image_and_args.end());
-    CommandResult run = kp(root, args);
+    CommandResult run = run_kubepp(root, args);
     INFO(run.err);
     REQUIRE(run.status == 0);
   }
   ~Server() {
-    (void)kp(root, {"rm", "-f", name});
+    (void)run_kubepp(root, {"rm", "-f", name});
     kubepp::testing::reap_children();
   }
 };
@@ -92,18 +86,18 @@ ROOT_TEST_CASE("pause, stress-ng and alpine start; an unknown image is named in 
   TempRoot root;
   {
     Server pause(root, "pause", {"registry.k8s.io/pause:3.9"});  // no /etc in this image
-    CommandResult stop = kp(root, {"stop", "-t", "5", "pause"});
+    CommandResult stop = run_kubepp(root, {"stop", "-t", "5", "pause"});
     CHECK(stop.status == 0);
-    CHECK_THAT(kp(root, {"ps"}).out, Catch::Contains("Exited (0)"));  // it ends on SIGTERM, not by SIGKILL
+    CHECK_THAT(run_kubepp(root, {"ps"}).out, Catch::Contains("Exited (0)"));  // it ends on SIGTERM, not by SIGKILL
   }
-  CommandResult stress = kp(root, {"run", "ikubernetes/stress-ng", "--version"});
+  CommandResult stress = run_kubepp(root, {"run", "ikubernetes/stress-ng", "--version"});
   CHECK(stress.status == 0);
   CHECK_THAT(stress.out, Catch::Contains("stress-ng"));
-  CommandResult alpine = kp(root, {"run", "alpine:3.11", "--", "sh", "-c", "[ a == a ] && cat /etc/alpine-release"});
+  CommandResult alpine = run_kubepp(root, {"run", "alpine:3.11", "--", "sh", "-c", "[ a == a ] && cat /etc/alpine-release"});
   CHECK(alpine.status == 0);
   CHECK_FALSE(alpine.out.empty());
-  CommandResult unknown = kp(root, {"run", "ikubernetes/nosuch:v9"});
+  CommandResult unknown = run_kubepp(root, {"run", "ikubernetes/nosuch:v9"});
   CHECK(unknown.status == 125);
   CHECK_THAT(unknown.err, Catch::StartsWith("kubepp run: image `ikubernetes/nosuch:v9` not found"));
-  CHECK_THAT(kp(root, {"image", "ls"}).out, Catch::Contains("registry.k8s.io/pause"));
+  CHECK_THAT(run_kubepp(root, {"image", "ls"}).out, Catch::Contains("registry.k8s.io/pause"));
 }

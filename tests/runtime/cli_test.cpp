@@ -18,9 +18,8 @@ using kubepp::testing::TempRoot;
 namespace {
 
 kubepp::testing::CommandResult kubepp_run(const TempRoot& root, std::vector<std::string> args) {
-  std::vector<std::string> argv = {kubepp_binary(), "--root", root.path(), "run"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv);
+  args.insert(args.begin(), "run");
+  return kubepp::testing::run_kubepp(root, args);
 }
 
 }  // namespace
@@ -90,7 +89,7 @@ ROOT_TEST_CASE("kubepp cleanup removes what a killed kubepp left running", "[roo
   ::waitpid(kubepp, nullptr, 0);
   REQUIRE(std::filesystem::exists(root.dirs().container_lib("orphan")));
 
-  auto cleanup = run_command({kubepp_binary(), "--root", root.path(), "cleanup"});
+  auto cleanup = kubepp::testing::run_kubepp(root, {"cleanup"});
   CHECK(cleanup.status == 0);
   CHECK(cleanup.out == "removed container orphan\n");
   CHECK_FALSE(std::filesystem::exists(root.dirs().container_lib("orphan")));

@@ -205,21 +205,18 @@ ROOT_TEST_CASE("CVE-2019-5736: a joining kubepp cannot be opened from inside thr
   // The container watches for processes whose exe it can resolve to something that is
   // not its own busybox — a kubepp binary joining through `kubepp exec` — while the
   // host execs into it twenty times.
-  auto started = kubepp::testing::run_command(
-      {kubepp::testing::kubepp_binary(), "--root", root.path(), "run", "-d", "--name", "target",
+  auto started = kubepp::testing::run_kubepp(
+      root, {"run", "-d", "--name", "target",
        kubepp::testing::probe_rootfs(), "--", "sh", "-c",
        "while :; do for p in /proc/[0-9]*; do readlink $p/exe; done 2>/dev/null | grep -v busybox | grep -v probe "
        ">> /tmp/seen; done"});
   REQUIRE(started.status == 0);
   for (int i = 0; i < 20; ++i) {
-    auto exec = kubepp::testing::run_command(
-        {kubepp::testing::kubepp_binary(), "--root", root.path(), "exec", "target", "true"});
+    auto exec = kubepp::testing::run_kubepp(root, {"exec", "target", "true"});
     CHECK(exec.status == 0);
   }
-  auto seen = kubepp::testing::run_command(
-      {kubepp::testing::kubepp_binary(), "--root", root.path(), "exec", "target", "cat", "/tmp/seen"});
+  auto seen = kubepp::testing::run_kubepp(root, {"exec", "target", "cat", "/tmp/seen"});
   CHECK(seen.out.empty());
-  CHECK(kubepp::testing::run_command({kubepp::testing::kubepp_binary(), "--root", root.path(), "rm", "-f", "target"})
-            .status == 0);
+  CHECK(kubepp::testing::run_kubepp(root, {"rm", "-f", "target"}).status == 0);
   kubepp::testing::reap_children();
 }

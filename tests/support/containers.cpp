@@ -70,6 +70,12 @@ TempRoot::~TempRoot() {
 fs::path probe_rootfs() { return fs::path(KUBEPP_TEST_IMAGE_DIR) / "probe" / "rootfs"; }
 fs::path kubepp_binary() { return KUBEPP_BINARY; }
 
+CommandResult run_kubepp(const TempRoot& root, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kubepp_binary(), "--root", root.path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv);
+}
+
 runtime::ContainerConfig shell(const std::string& script) {
   runtime::ContainerConfig config;
   config.layers = {probe_rootfs()};

@@ -12,6 +12,7 @@
 
 #include "runtime/base/result.h"
 #include "runtime/container.h"
+#include "tests/support/leak_check.h"
 
 namespace kubepp::testing {
 
@@ -38,6 +39,8 @@ fs::path probe_rootfs();
 runtime::ContainerConfig shell(const std::string& script);
 /// The `kubepp` binary of this build.
 fs::path kubepp_binary();
+/// `kubepp --root ROOT ARGS…`, as a user types it: what it printed and its exit status.
+CommandResult run_kubepp(const TempRoot& root, const std::vector<std::string>& args);
 /// The repository's root (chapters, scripts).
 fs::path source_dir();
 

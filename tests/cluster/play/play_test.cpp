@@ -32,11 +32,7 @@ class Player {
     (void)kp({"cleanup"});
     kubepp::testing::reap_children();
   }
-  CommandResult kp(std::vector<std::string> args) const {
-    std::vector<std::string> argv = {kubepp::testing::kubepp_binary(), "--root", root_.path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return run_command(argv);
-  }
+  CommandResult kp(const std::vector<std::string>& args) const { return kubepp::testing::run_kubepp(root_, args); }
   // Writes `yaml` to a file and plays it: in the foreground (until the pods end) or -d.
   CommandResult play(const std::string& yaml, std::vector<std::string> flags = {}) const {
     const fs::path file = root_.path() / ("manifest-" + std::to_string(++manifests_) + ".yaml");
