@@ -243,6 +243,17 @@ Status teardown_node_network(const NetworkConfig& config) {
     return Error{ErrorCode::Conflict, "teardown of network `" + config.bridge + "`: " + std::to_string(held.size()) +
                                           " pod address(es) still held: " + holders};
   }
+  // Another state root (a test's --root, a second kubepp) may have pods on the same
+  // bridge, with addresses these records do not know: their veths are its ports.
+  std::string ports;
+  std::error_code ec;
+  for (const fs::directory_entry& port : fs::directory_iterator("/sys/class/net/" + config.bridge + "/brif", ec)) {
+    ports += (ports.empty() ? "" : ", ") + port.path().filename().string();
+  }
+  if (!ports.empty()) {
+    return Error{ErrorCode::Conflict, "teardown of network `" + config.bridge + "`: pods of another state root " +
+                                          "are still plugged into it: " + ports};
+  }
   Result<Netlink> host = Netlink::open();
   if (!host) return host.error();
   // The bridge goes with its address, its routes and its forwarding switch.
@@ -267,7 +278,6 @@ Status teardown_node_network(const NetworkConfig& config) {
 
   // Last, the records with their lock file: a process waiting for the lock finds the
   // file gone and starts over (file_lock.h).
-  std::error_code ec;
   fs::remove_all(config.ipam_dir, ec);
   if (ec) return sys_error("remove", config.ipam_dir, ec.value());
   return {};

@@ -89,7 +89,8 @@ Result<PodInterface> attach_pod(const NetworkConfig& config, const std::string& 
 Status detach_pod(const NetworkConfig& config, const std::string& sandbox_id);
 
 /// When no address is held any more: removes the bridge, the guard routes and the
-/// KUBEPP-* chains. Returns Conflict (and removes nothing) while a pod holds an address.
+/// KUBEPP-* chains. Returns Conflict (and removes nothing) while a pod holds an address,
+/// or while any veth is still plugged into the bridge (pods of another state root).
 Status teardown_node_network(const NetworkConfig& config);
 
 /// A hostPort: traffic for the node's `host_port` goes to the pod's `container_port`.

@@ -145,3 +145,18 @@ ROOT_TEST_CASE("a failed attach leaves no veth and no address behind", "[root][n
   CHECK_FALSE(host.value().link_index(temporary_veth_name("sandbox-x")).ok());
   CHECK(teardown_node_network(net.config).ok());  // no address is held
 }
+
+ROOT_TEST_CASE("teardown leaves the bridge to another state root's pods", "[root][net]") {
+  // Two roots, one bridge: `mine` holds no address, `theirs` has a pod plugged in.
+  TestNetwork mine, theirs;
+  const PodInterface pod = theirs.add_pod("c");
+  Status early = teardown_node_network(mine.config);
+  REQUIRE_FALSE(early.ok());
+  CHECK(early.error().code == ErrorCode::Conflict);
+  CHECK_THAT(early.error().message, Catch::Contains("another state root") && Catch::Contains(pod.host_veth));
+  CHECK(fs::exists("/sys/class/net/kubepp-t0"));
+
+  CHECK(detach_pod(theirs.config, "sandbox-c").ok());
+  CHECK(teardown_node_network(mine.config).ok());
+  CHECK_FALSE(fs::exists("/sys/class/net/kubepp-t0"));
+}
