@@ -17,7 +17,7 @@
 #include "runtime/container.h"
 #include "runtime/images.h"
 #include "runtime/monitor.h"
-#include "runtime/net/file_lock.h"
+#include "runtime/base/file_lock.h"
 #include "runtime/state.h"
 
 namespace kubepp::runtime::cri {
@@ -146,7 +146,7 @@ Result<std::string> RuntimeService::CreateContainer(const std::string& pod_sandb
   if (config.image.image.empty()) return Error{ErrorCode::Invalid, "container " + config.metadata.name + ": no image"};
   // The record first: locking an unknown sandbox would create its directory.
   if (Result<SandboxRecord> known = read_sandbox(dirs, pod_sandbox_id); !known) return known.error();
-  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(dirs, pod_sandbox_id) / "lock");
+  Result<FileLock> lock = FileLock::acquire(sandbox_dir(dirs, pod_sandbox_id) / "lock");
   if (!lock) return lock.error();
   Result<SandboxRecord> sandbox = ready_sandbox(dirs, pod_sandbox_id);
   if (!sandbox) return sandbox.error();
@@ -197,7 +197,7 @@ Status RuntimeService::StartContainer(const std::string& id) {
   const StateDirs& dirs = options_.dirs;
   Result<ContainerRecord> record = read_container(dirs, id);
   if (!record) return record.error();
-  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(dirs, record.value().pod_sandbox_id) / "lock");
+  Result<FileLock> lock = FileLock::acquire(sandbox_dir(dirs, record.value().pod_sandbox_id) / "lock");
   if (!lock) return lock.error();
   if (read_state(dirs, id).ok() || !record.value().start_error.empty()) {
     return Error{ErrorCode::Conflict, "container " + id + " was started already"};
@@ -236,7 +236,7 @@ Status RuntimeService::StopContainer(const std::string& id, int64_t timeout) {
 Status RuntimeService::RemoveContainer(const std::string& id) {
   Result<ContainerRecord> record = read_container(options_.dirs, id);
   if (!record) return record.error().code == ErrorCode::NotFound ? Status{} : Status(record.error());
-  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(options_.dirs, record.value().pod_sandbox_id) / "lock");
+  Result<FileLock> lock = FileLock::acquire(sandbox_dir(options_.dirs, record.value().pod_sandbox_id) / "lock");
   if (!lock) return lock.error();
   if (Status s = remove_container(options_.dirs, id, true); !s && s.error().code != ErrorCode::NotFound) return s;
   reap_monitors();

@@ -20,7 +20,7 @@
 #include "runtime/monitor.h"
 #include "runtime/namespaces.h"
 #include "runtime/network.h"
-#include "runtime/net/file_lock.h"
+#include "runtime/base/file_lock.h"
 #include "runtime/state.h"
 
 namespace kubepp::runtime::cri {
@@ -178,9 +178,9 @@ Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config
   // Reserve the name and the directory under the sandboxes' lock: two processes
   // creating the same pod's sandbox get one sandbox and one AlreadyExists.
   SandboxRecord record;
-  Result<net::FileLock> sandbox_lock = Error{ErrorCode::Internal, ""};
+  Result<FileLock> sandbox_lock = Error{ErrorCode::Internal, ""};
   {
-    Result<net::FileLock> all = net::FileLock::acquire(sandboxes_dir(dirs) / "lock");
+    Result<FileLock> all = FileLock::acquire(sandboxes_dir(dirs) / "lock");
     if (!all) return all.error();
     for (const SandboxRecord& other : list_sandboxes(dirs)) {
       if (sandbox_name(other.config.metadata) == sandbox_name(config.metadata)) {
@@ -194,7 +194,7 @@ Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config
     record.cgroup = config.linux.cgroup_parent.empty() ? dirs.cgroup_parent + "/pod" + record.id
                                                        : config.linux.cgroup_parent;
     if (Status s = make_dirs(sandbox_dir(dirs, record.id) / "containers", 0700); !s) return s.error();
-    sandbox_lock = net::FileLock::acquire(sandbox_dir(dirs, record.id) / "lock");
+    sandbox_lock = FileLock::acquire(sandbox_dir(dirs, record.id) / "lock");
     if (!sandbox_lock) return sandbox_lock.error();
     // Written NOTREADY first: a crash from here on leaves a record that Remove and
     // cleanup undo.
@@ -269,7 +269,7 @@ Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config
 Status RuntimeService::StopPodSandbox(const std::string& id) {
   Result<SandboxRecord> record = read_sandbox(options_.dirs, id);
   if (!record) return record.error();
-  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(options_.dirs, id) / "lock");
+  Result<FileLock> lock = FileLock::acquire(sandbox_dir(options_.dirs, id) / "lock");
   if (!lock) return lock.error();
   Status released = release_sandbox(options_, record.value());
   record.value().ready = false;
@@ -281,7 +281,7 @@ Status RuntimeService::RemovePodSandbox(const std::string& id) {
   Result<SandboxRecord> record = read_sandbox(options_.dirs, id);
   if (!record) return record.error().code == ErrorCode::NotFound ? Status{} : Status(record.error());
   if (Status s = StopPodSandbox(id); !s) return s;
-  Result<net::FileLock> lock = net::FileLock::acquire(sandbox_dir(options_.dirs, id) / "lock");
+  Result<FileLock> lock = FileLock::acquire(sandbox_dir(options_.dirs, id) / "lock");
   if (!lock) return lock.error();
   for (const ContainerRecord& c : list_container_records(options_.dirs, id)) {
     if (Status s = remove_container(options_.dirs, c.id, true); !s && s.error().code != ErrorCode::NotFound) return s;

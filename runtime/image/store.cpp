@@ -1,7 +1,6 @@
 #include "runtime/image/store.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "runtime/base/file_lock.h"
 #include "runtime/base/files.h"
 #include "runtime/base/unique_fd.h"
 #include "runtime/image/archive.h"
@@ -53,28 +53,18 @@ Error invalid(const std::string& message) { return Error{ErrorCode::Invalid, mes
 // The store's lock: shared while reading, exclusive while changing. flock(2) on a file
 // of its own, so readers in other processes (`kubepp image ls` while a kubelet pulls)
 // see the store before or after a change, never during.
-class StoreLock {
- public:
-  static Result<StoreLock> take(const fs::path& root, bool exclusive) {
-    if (std::error_code ec; !fs::create_directories(root, ec) && ec) return sys_error("mkdir", root, ec.value());
-    UniqueFd fd(::open((root / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-    if (!fd.valid()) return sys_error("open", root / "lock", errno);
-    while (::flock(fd.get(), exclusive ? LOCK_EX : LOCK_SH) != 0) {
-      if (errno != EINTR) return sys_error("flock", root / "lock", errno);
+Result<FileLock> lock_store(const fs::path& root, bool exclusive) {
+  Result<FileLock> lock =
+      FileLock::acquire(root / "lock", exclusive ? FileLock::Mode::Exclusive : FileLock::Mode::Shared);
+  if (!lock) return lock.error();
+  // The skeleton, so that a failed import leaves the store exactly as it found it.
+  for (const char* dir : {"blobs/sha256", "layers"}) {
+    if (std::error_code ec; exclusive && !fs::create_directories(root / dir, ec) && ec) {
+      return sys_error("mkdir", root / dir, ec.value());
     }
-    // The skeleton, so that a failed import leaves the store exactly as it found it.
-    for (const char* dir : {"blobs/sha256", "layers"}) {
-      if (std::error_code ec; exclusive && !fs::create_directories(root / dir, ec) && ec) {
-        return sys_error("mkdir", root / dir, ec.value());
-      }
-    }
-    return StoreLock(std::move(fd));
   }
-
- private:
-  explicit StoreLock(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;  // closing it releases the lock
-};
+  return lock;
+}
 
 // index.json: the store's only mutable file.
 struct Index {
@@ -507,7 +497,7 @@ fs::path builtin_layouts() {
 ImageStore::ImageStore(fs::path root) : root_(std::move(root)) {}
 
 Result<std::vector<StoredImage>> ImageStore::import(const fs::path& path, const std::string& name) {
-  Result<StoreLock> lock = StoreLock::take(root_, true);
+  Result<FileLock> lock = lock_store(root_, true);
   if (!lock) return lock.error();
   Result<Index> index = load_index(root_);
   if (!index) return index.error();
@@ -565,7 +555,7 @@ Result<Digest> lookup(const fs::path& root, const Index& index, std::string_view
 }  // namespace
 
 Result<StoredImage> ImageStore::find(std::string_view name) const {
-  Result<StoreLock> lock = StoreLock::take(root_, false);
+  Result<FileLock> lock = lock_store(root_, false);
   if (!lock) return lock.error();
   Result<Index> index = load_index(root_);
   if (!index) return index.error();
@@ -607,7 +597,7 @@ Result<StoredImage> ImageStore::pull(std::string_view reference) {
 
 std::vector<StoredImage> ImageStore::list() const {
   std::vector<StoredImage> out;
-  Result<StoreLock> lock = StoreLock::take(root_, false);
+  Result<FileLock> lock = lock_store(root_, false);
   if (!lock) return out;
   Result<Index> index = load_index(root_);
   if (!index) return out;
@@ -630,7 +620,7 @@ ImageRootfs ImageStore::rootfs(const StoredImage& image) const {
 
 Result<std::vector<std::string>> ImageStore::remove(std::string_view name, const std::set<fs::path>& in_use,
                                                     bool force) {
-  Result<StoreLock> lock = StoreLock::take(root_, true);
+  Result<FileLock> lock = lock_store(root_, true);
   if (!lock) return lock.error();
   Result<Index> loaded = load_index(root_);
   if (!loaded) return loaded.error();

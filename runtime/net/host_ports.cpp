@@ -28,7 +28,7 @@
 #include <sstream>
 
 #include "runtime/base/files.h"
-#include "runtime/net/file_lock.h"
+#include "runtime/base/file_lock.h"
 #include "runtime/net/host_ports.h"
 #include "runtime/net/iptables.h"
 #include "runtime/net/net_names.h"

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "runtime/base/result.h"
-#include "runtime/net/file_lock.h"
+#include "runtime/base/file_lock.h"
 #include "runtime/net/ipv4.h"
 
 namespace kubepp::runtime::net {

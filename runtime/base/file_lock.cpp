@@ -1,4 +1,4 @@
-#include "runtime/net/file_lock.h"
+#include "runtime/base/file_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -6,18 +6,18 @@
 
 #include <cerrno>
 
-namespace kubepp::runtime::net {
+namespace kubepp {
 
 namespace fs = std::filesystem;
 
-Result<FileLock> FileLock::acquire(const fs::path& path) {
+Result<FileLock> FileLock::acquire(const fs::path& path, Mode mode) {
   for (;;) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     if (ec) return sys_error("mkdir", path.parent_path(), ec.value());
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd.valid()) return sys_error("open", path, errno);
-    while (::flock(fd.get(), LOCK_EX) != 0) {
+    while (::flock(fd.get(), mode == Mode::Exclusive ? LOCK_EX : LOCK_SH) != 0) {
       if (errno != EINTR) return sys_error("flock", path, errno);
     }
     // Still the file the path names? If the previous holder removed it, ours is an
@@ -30,4 +30,4 @@ Result<FileLock> FileLock::acquire(const fs::path& path) {
   }
 }
 
-}  // namespace kubepp::runtime::net
+}  // namespace kubepp

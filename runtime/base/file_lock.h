@@ -1,9 +1,10 @@
-// file_lock.h — an exclusive lock that several processes share through a file.
+// file_lock.h — a lock that several processes share through a file.
 //
 // Two kubepp processes may set up pods on one node at once (two `kubepp play`, a kubelet
 // and a CLI): the address records and the iptables chains must change one process at a
-// time. flock(2) on a lock file does that, and the kernel drops the lock when its holder
-// dies, so a crash never leaves the node locked.
+// time, and an image must not be deleted while another process reads it. flock(2) on a
+// lock file does that — exclusive for writers, shared for readers — and the kernel drops
+// the lock when its holder dies, so a crash never leaves anything locked.
 //
 // One catch: a holder may delete the lock file (teardown_node_network removes the whole
 // records directory). A process that was waiting then holds a lock on a file nobody else
@@ -17,16 +18,19 @@
 #include "runtime/base/result.h"
 #include "runtime/base/unique_fd.h"
 
-namespace kubepp::runtime::net {
+namespace kubepp {
 
 /// An flock(2)ed file: the lock is held from acquire() until the handle is destroyed.
 /// Movable, not copyable. Locks of one process through two handles exclude each other
 /// too (each acquire opens the file anew): never acquire a lock you already hold.
 class FileLock {
  public:
+  enum class Mode { Exclusive, Shared };
+
   /// Creates `path` (and its directory) if missing and waits until this process holds
-  /// its exclusive lock. Fails when the file cannot be created or opened.
-  static Result<FileLock> acquire(const std::filesystem::path& path);
+  /// its lock: alone (Exclusive), or beside other Shared holders. Fails when the file
+  /// cannot be created or opened.
+  static Result<FileLock> acquire(const std::filesystem::path& path, Mode mode = Mode::Exclusive);
 
   FileLock(FileLock&&) = default;
   FileLock& operator=(FileLock&&) = default;
@@ -36,4 +40,4 @@ class FileLock {
   UniqueFd fd_;
 };
 
-}  // namespace kubepp::runtime::net
+}  // namespace kubepp
