@@ -203,7 +203,7 @@ has "$(grep -o '"ip": "[0-9.]*"' "$sandbox_json" | cut -d'"' -f4)	pair"
 title "2b. shareProcessNamespace: one PID namespace for the Pod, the pause process its pid 1"
 play 0 $M/shared-pid.yaml
 run 0 "kubepp logs shared-pid -c debug"
-has "1 root     pause" "sleep" "ps"
+has "1 65535    pause" "sleep" "ps"
 run 0 "kubepp rm shared-pid"
 
 title "2c. hostNetwork: the node's network namespace and hostname"

@@ -248,7 +248,10 @@ Result<std::string> RuntimeService::RunPodSandbox(const PodSandboxConfig& config
   pause.namespaces.host_pid = ns.pid == NamespaceMode::NODE;
   if (!host_network) pause.namespaces.join.push_back({CLONE_NEWNET, net::netns_path(record.netns).string()});
   pause.security.privileged = config.linux.privileged;
-  if (config.linux.run_as_user) pause.security.user = std::to_string(*config.linux.run_as_user);
+  // The pod's runAsUser, or else the pause image's User (65535), as containerd does: pause
+  // needs no privilege, so it has none.
+  pause.security.user = config.linux.run_as_user ? std::to_string(*config.linux.run_as_user)
+                                                 : pause_image.value().config.user;
   MonitorOptions monitor;
   monitor.image = options_.pause_image;
   monitor.image_id = pause_image.value().id;
