@@ -18,6 +18,9 @@ using api::core_v1::PodStatus;
 
 namespace {
 
+// How long the kubelet's pod worker waits before it syncs a pod whose last sync failed
+// (pod_workers.go: backOffPeriod).
+constexpr int64_t kSyncErrorBackOff = 10'000'000'000;  // 10 s
 constexpr const char* kPodUidLabel = "io.kubernetes.pod.uid";
 constexpr int64_t kDefaultGraceSeconds = 30;
 
@@ -206,7 +209,7 @@ void PodWorker::start_container(const Container& c, const PodRuntimeState& state
 }
 
 Result<PodStatus> PodWorker::sync() {
-  if (done_) return status_;
+  if (done_ || clock_() < retry_at_) return status_;
   if (!admitted_) {
     if (std::optional<PodRejection> rejection = admit_pod(pod_, node_.sandbox)) {
       rejected_ = rejection;
@@ -221,6 +224,7 @@ Result<PodStatus> PodWorker::sync() {
   Result<PodVolumes> volumes = set_up_volumes(pod_, pod_dir(), objects_, node_.allocatable);
   if (!volumes) {
     event("Warning", "FailedMount", volumes.error().message);
+    retry_at_ = clock_() + kSyncErrorBackOff;
     status_ = make_status(observe());
     return status_;
   }
@@ -245,6 +249,7 @@ Result<PodStatus> PodWorker::sync() {
     }
     if (Status s = create_sandbox(actions.sandbox_attempt); !s) {
       event("Warning", "FailedCreatePodSandBox", "Failed to create pod sandbox: " + s.error().message);
+      retry_at_ = clock_() + kSyncErrorBackOff;
       status_ = make_status(observe());
       return s.error();
     }

@@ -64,6 +64,9 @@ class PodWorker {
   /// One round of SyncPod. Returns the status it observed after acting. Errors of one
   /// container (an image that is missing, a hook that fails) become that container's
   /// status; an error returned is one the whole pod hit (its sandbox could not be made).
+  /// After a pod-level error (a volume, the sandbox) the next 10 s of calls do nothing
+  /// and return the last status, as the kubelet's pod worker waits its backOffPeriod
+  /// before it syncs a failed pod again.
   Result<api::core_v1::PodStatus> sync();
 
   /// KillPod: each running container's preStop hook, then SIGTERM and, after the grace
@@ -104,6 +107,7 @@ class PodWorker {
   std::string sandbox_id_;   ///< the current sandbox
   runtime::cri::PodSandboxConfig sandbox_config_;
   std::string pod_ip_;
+  int64_t retry_at_ = 0;     ///< after a pod-level error (FailedMount, FailedCreatePodSandBox): no sync before
   bool done_ = false;
   api::core_v1::PodStatus status_;
 };

@@ -449,3 +449,28 @@ ROOT_TEST_CASE("bad manifests are refused naming the field, and leave nothing be
   const fs::path pods = player.root().path() / "lib" / "pods";
   CHECK((!fs::exists(pods) || fs::is_empty(pods)));
 }
+
+ROOT_TEST_CASE("a volume that cannot be mounted is tried again after the pod worker's back-off, not every sync",
+               "[root][play]") {
+  Player player;
+  REQUIRE(player.play(R"Y(
+apiVersion: v1
+kind: Pod
+metadata: {name: unmountable}
+spec:
+  containers:
+  - {name: app, image: busybox, command: [sleep, "3600"], volumeMounts: [{name: v, mountPath: /v}]}
+  volumes:
+  - {name: v, hostPath: {path: /etc/hostname, type: Directory}}
+)Y", {"-d"}).status == 0);
+  CHECK(player.wait_for("unmountable", [](const auto& p) { return status_of(p) == "ContainerCreating"; }));
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // three of the supervisor's syncs
+  const fs::path events = kubepp::kubelet::pods_dir(player.root().dirs()) / player.pod("unmountable").pod.metadata.uid /
+                          "events.log";
+  const std::string log = kubepp::read_file(events);
+  size_t failed = 0;
+  for (size_t at = log.find("FailedMount"); at != std::string::npos; at = log.find("FailedMount", at + 1)) ++failed;
+  CHECK(failed == 1);
+  CHECK_THAT(log, Catch::Contains("hostPath type check failed: /etc/hostname is not a directory"));
+  CHECK(player.kp({"rm", "-f", "unmountable"}).status == 0);
+}
