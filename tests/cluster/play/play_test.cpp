@@ -267,12 +267,17 @@ spec:
   containers:
   - {name: app, image: busybox, command: [sh, -c, "exit 1"]}
 )Y", {"-d"}).status == 0);
-  // The first exit restarts at once; the second waits 10 s.
-  CHECK(player.wait_for("crashy", [](const auto& p) {
-    return !p.pod.status.containerStatuses.empty() && p.pod.status.containerStatuses[0].restartCount >= 1 &&
-           status_of(p) == "CrashLoopBackOff";
+  // The first exit restarts at once; the second waits 10 s. The checks read the record
+  // the wait saw: a re-read could land after the back-off, in the next restart.
+  kubepp::api::core_v1::Pod pod;
+  REQUIRE(player.wait_for("crashy", [&](const auto& p) {
+    if (p.pod.status.containerStatuses.empty() || p.pod.status.containerStatuses[0].restartCount < 1 ||
+        status_of(p) != "CrashLoopBackOff") {
+      return false;
+    }
+    pod = p.pod;
+    return true;
   }));
-  const auto pod = player.pod("crashy").pod;
   CHECK(pod.status.phase == "Running");
   REQUIRE(pod.status.containerStatuses[0].lastState.terminated.has_value());
   CHECK(pod.status.containerStatuses[0].lastState.terminated->exitCode == 1);
