@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "runtime/base/strings.h"
 #include "runtime/cli/flags.h"
 #include "runtime/cli/limits.h"
-#include "runtime/base/strings.h"
 #include "runtime/cli/verbs.h"
 #include "runtime/container.h"
 #include "runtime/images.h"
