@@ -171,7 +171,7 @@ void PodWorker::start_container(const Container& c, const PodRuntimeState& state
   }
   std::map<std::string, std::string> env_map;
   for (const runtime::cri::KeyValue& kv : env.value().env) env_map[kv.key] = kv.value;
-  Result<std::vector<cri::Mount>> mounts = container_mounts(pod_, c, volumes_, env_map);
+  Result<std::vector<cri::Mount>> mounts = container_mounts(pod_, c, volumes_, env_map, pod_dir());
   if (!mounts) return fail("CreateContainerConfigError", mounts.error().message);
 
   ContainerOptions options;

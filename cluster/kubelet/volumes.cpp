@@ -485,18 +485,21 @@ Result<PodVolumes> set_up_volumes(const Pod& pod, const fs::path& pod_dir, const
 }
 
 Status tear_down_volumes(const fs::path& pod_dir) {
-  const fs::path volumes = pod_dir / "volumes";
-  std::error_code ec;
-  if (!fs::exists(fs::symlink_status(volumes, ec))) return {};
-  const fs::path real = fs::canonical(volumes, ec);  // mountinfo has real paths
-  if (ec) return sys_error("resolve", volumes, ec.value());
-  for (const MountPoint& m : mounts_below(real)) {
-    // EINVAL: no longer a mount point (another teardown was first); fine.
-    if (::umount2(m.path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
-      return sys_error("unmount", m.path, errno);
+  // The pinned subPaths first: they are bind mounts of files inside the volumes.
+  for (const fs::path& dir : {pod_dir / kSubPathsDir, pod_dir / "volumes"}) {
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(dir, ec))) continue;
+    const fs::path real = fs::canonical(dir, ec);  // mountinfo has real paths
+    if (ec) return sys_error("resolve", dir, ec.value());
+    for (const MountPoint& m : mounts_below(real)) {
+      // EINVAL: no longer a mount point (another teardown was first); fine.
+      if (::umount2(m.path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+        return sys_error("unmount", m.path, errno);
+      }
     }
+    if (Status s = remove_tree(dir); !s) return s;
   }
-  return remove_tree(volumes);
+  return {};
 }
 
 }  // namespace kubepp::kubelet

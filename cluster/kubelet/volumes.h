@@ -6,8 +6,13 @@
 //
 //   <pod_dir>/volumes/<plugin>/<volume name>      e.g. volumes/kubernetes.io~configmap/cfg
 //
-// and the container runtime bind-mounts that directory (or a path inside it: subPath) at
-// the container's mountPath. The plugins kubepp has:
+// and the container runtime bind-mounts that directory at the container's mountPath. A
+// subPath — a path inside a volume — is first bind-mounted by the kubelet, from the
+// descriptor it opened and checked, at
+//
+//   <pod_dir>/volume-subpaths/<volume name>/<container>/<mount index>
+//
+// and the runtime mounts that (container_mounts). The plugins kubepp has:
 //
 //   kubernetes.io~empty-dir     emptyDir: a directory of mode 0777; `medium: Memory` mounts
 //                               a tmpfs on it, sized by sizeLimit, the pod's memory limit
@@ -49,6 +54,7 @@ namespace kubepp::kubelet {
 
 /// The plugins' directory names under `<pod_dir>/volumes`: upstream's plugin names with
 /// `/` escaped as `~` (kubernetes.io/empty-dir → kubernetes.io~empty-dir).
+inline constexpr const char* kSubPathsDir = "volume-subpaths";  ///< under the pod's directory: pinned subPaths
 inline constexpr const char* kEmptyDirPlugin = "kubernetes.io~empty-dir";
 inline constexpr const char* kConfigMapPlugin = "kubernetes.io~configmap";  ///< configMap volumes
 inline constexpr const char* kSecretPlugin = "kubernetes.io~secret";        ///< secret volumes
@@ -97,17 +103,24 @@ Result<PodVolumes> set_up_volumes(const api::core_v1::Pod& pod, const std::files
 /// field (`spec.containers[0].volumeMounts[1].name`), for a mount of no volume of the pod,
 /// an absolute subPath or one with `..`, a subPath leading out of the volume, a subPathExpr
 /// naming an unset variable, unsupported mountPropagation or recursiveReadOnly.
-/// A subPath is resolved now and mounted later by the runtime, by path; upstream closes
-/// that window with a bind mount of the open descriptor (volume-subpaths/), kubepp not yet.
+///
+/// With `pod_dir`, each subPath is then pinned: bind-mounted from the descriptor that was
+/// checked (/proc/self/fd/N) at `<pod_dir>/volume-subpaths/<volume>/<container>/<index>`,
+/// which is what the runtime gets. The runtime mounts by path, later; without the pin, a
+/// container sharing the volume could swap a directory of the path for a symlink to `/`
+/// in between and have the host's root mounted (CVE-2017-1002101, fixed upstream this
+/// way). Without `pod_dir` (a look at the mounts, as the tests take) the resolved paths
+/// themselves are returned and nothing is mounted.
 Result<std::vector<runtime::cri::Mount>> container_mounts(const api::core_v1::Pod& pod,
                                                           const api::core_v1::Container& container,
                                                           const PodVolumes& volumes,
-                                                          const std::map<std::string, std::string>& env);
+                                                          const std::map<std::string, std::string>& env,
+                                                          const std::filesystem::path& pod_dir = {});
 
 /// Tears down every volume of the pod at `pod_dir` (TearDown of each plugin): unmounts
-/// every mount below `<pod_dir>/volumes` (lazily, MNT_DETACH: a container still holding one
-/// keeps its copy), found in /proc/self/mountinfo, then removes `<pod_dir>/volumes` without
-/// leaving its filesystem. hostPath volumes are not touched. Idempotent: what is already
+/// every mount below `<pod_dir>/volume-subpaths` and `<pod_dir>/volumes` (lazily,
+/// MNT_DETACH: a container still holding one keeps its copy), found in
+/// /proc/self/mountinfo, then removes both directories without leaving their filesystem. hostPath volumes are not touched. Idempotent: what is already
 /// gone is fine. Errors name the unmount or removal that failed.
 Status tear_down_volumes(const std::filesystem::path& pod_dir);
 

@@ -6,9 +6,13 @@
 // container may have written: a container mounting an emptyDir can leave a symlink
 // `data -> /etc` in it, and a later container mounting subPath `data` must get an error,
 // not the host's /etc. The path is looked up with openat2(2) RESOLVE_BENEATH from a
-// descriptor of the volume (volumes_fs.h), so the kernel stops any step outside it, and
-// the runtime is handed the path the kernel resolved.
+// descriptor of the volume (volumes_fs.h), so the kernel stops any step outside it. The
+// runtime mounts later, by path; so the kubelet first bind-mounts the descriptor it
+// checked at a path no container can reach (pin_sub_path) and hands the runtime that.
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <set>
@@ -70,12 +74,18 @@ Result<std::string> expand_sub_path(const std::string& expr, const std::map<std:
   return invalid(api::invalid(field, api::quoted(expr), "missing value for " + names));
 }
 
-// The host path of subPath `sub` of the volume at `volume`: resolved beneath the volume,
-// and made as a directory with the mode of the volume's root when nothing is there yet
-// (so that a container of fsGroup can write to it; SafeMakeDir). `field` names the subPath
-// or subPathExpr in errors; `what` says whose mount it is, as upstream's messages do.
-Result<std::string> resolve_sub_path(const fs::path& volume, const std::string& sub, const Path& field,
-                                     const std::string& what) {
+// A subPath as resolve_sub_path found it: the file open (O_PATH), and its path then.
+struct SubPathTarget {
+  UniqueFd fd;
+  std::string path;
+};
+
+// Subpath `sub` of the volume at `volume`: resolved beneath the volume, and made as a
+// directory with the mode of the volume's root when nothing is there yet (so that a
+// container of fsGroup can write to it; SafeMakeDir). `field` names the subPath or
+// subPathExpr in errors; `what` says whose mount it is, as upstream's messages do.
+Result<SubPathTarget> resolve_sub_path(const fs::path& volume, const std::string& sub, const Path& field,
+                                       const std::string& what) {
   if (sub.starts_with('/')) return invalid(api::invalid(field, api::quoted(sub), "must not be an absolute path"));
   for (std::string_view part : split(sub, '/')) {
     if (part == "..") return invalid(api::invalid(field, api::quoted(sub), "must not contain '..'"));
@@ -110,14 +120,47 @@ Result<std::string> resolve_sub_path(const fs::path& volume, const std::string& 
   if (r != base.value().native() && !r.starts_with(base.value().native() + "/")) {
     return invalid(api::invalid(field, api::quoted(sub), "leads outside the volume"));
   }
-  return r;
+  return SubPathTarget{std::move(target.value()), r};
+}
+
+// Bind-mounts the file or directory open at `target` on `at` — made to match, a
+// directory or an empty file, after unmounting what an earlier start of the container
+// pinned there — and returns `at`. The mount comes from the descriptor, not a path:
+// whatever a container does to the volume from now on, what was checked is mounted.
+Result<std::string> pin_sub_path(const SubPathTarget& target, const fs::path& at) {
+  struct stat st{};
+  if (::fstat(target.fd.get(), &st) != 0) return sys_error("stat", target.path, errno);
+  if (std::error_code ec; !fs::create_directories(at.parent_path(), ec) && ec) {
+    return sys_error("mkdir", at.parent_path(), ec.value());
+  }
+  // EINVAL: not a mount point (a first start). The earlier container keeps its own copy.
+  if (::umount2(at.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    return sys_error("unmount", at, errno);
+  }
+  struct stat there{};
+  if (::lstat(at.c_str(), &there) == 0 && (there.st_mode & S_IFMT) != (S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG)) {
+    std::error_code ec;
+    fs::remove_all(at, ec);  // the subPath changed kind since the last start
+  }
+  if (S_ISDIR(st.st_mode)) {
+    if (::mkdir(at.c_str(), 0750) != 0 && errno != EEXIST) return sys_error("mkdir", at, errno);
+  } else {
+    UniqueFd file(::open(at.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640));
+    if (!file.valid()) return sys_error("create", at, errno);
+  }
+  const std::string source = "/proc/self/fd/" + std::to_string(target.fd.get());
+  if (::mount(source.c_str(), at.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    return sys_error("bind-mount subPath " + target.path + " on", at, errno);
+  }
+  return at.string();
 }
 
 }  // namespace
 
 Result<std::vector<runtime::cri::Mount>> container_mounts(const Pod& pod, const Container& container,
                                                           const PodVolumes& volumes,
-                                                          const std::map<std::string, std::string>& env) {
+                                                          const std::map<std::string, std::string>& env,
+                                                          const fs::path& pod_dir) {
   const Path at = container_field(pod, container);
   std::vector<runtime::cri::Mount> mounts;
   for (size_t j = 0; j < container.volumeMounts.size(); ++j) {
@@ -149,9 +192,16 @@ Result<std::vector<runtime::cri::Mount>> container_mounts(const Pod& pod, const 
     }
     if (!sub.empty()) {
       const std::string what = "volumeMount \"" + m.name + "\" of container \"" + container.name + "\"";
-      Result<std::string> resolved = resolve_sub_path(volume->second.path, sub, sub_field, what);
+      Result<SubPathTarget> resolved = resolve_sub_path(volume->second.path, sub, sub_field, what);
       if (!resolved) return resolved.error();
-      host_path = resolved.value();
+      host_path = resolved.value().path;
+      if (!pod_dir.empty()) {
+        Result<std::string> pinned =
+            pin_sub_path(resolved.value(), pod_dir / kSubPathsDir / m.name / container.name / std::to_string(j));
+        if (!pinned) return Error{pinned.error().code, "failed to prepare subPath for " + what + ": " +
+                                                           pinned.error().message};
+        host_path = pinned.value();
+      }
     }
     // A relative mountPath is taken from the container's root, as upstream makes it absolute.
     const std::string container_path = m.mountPath.starts_with('/') ? m.mountPath : "/" + m.mountPath;

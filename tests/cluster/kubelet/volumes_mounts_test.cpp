@@ -1,7 +1,8 @@
 // volumes_mounts_test.cpp — a container's volumeMounts as bind mounts for the runtime
 // (cluster/kubelet/volumes.h: container_mounts): read-only where the mount or the volume
 // says so, errors that name the field, and subPath — made inside the volume when missing,
-// refused when it climbs out, through `..` or through a symlink a container left there.
+// refused when it climbs out, through `..` or through a symlink a container left there,
+// and pinned by a bind mount of what was checked (root).
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -9,10 +10,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "cluster/kubelet/volumes.h"
 #include "tests/cluster/api/fixtures.h"
+#include "runtime/base/files.h"
+#include "tests/support/leak_check.h"
 #include "tests/support/temp_dir.h"
 
 using namespace kubepp;
@@ -245,4 +249,65 @@ TEST_CASE("mount propagation and recursive read-only mounts are refused", "[unit
   pod.spec.containers[0].volumeMounts[1].recursiveReadOnly = "Enabled";
   CHECK(error_of(mounts_of(pod, v)) == "spec.containers[0].volumeMounts[1].recursiveReadOnly: Unsupported value: "
                                        "\"Enabled\": supported values: \"Disabled\", \"IfPossible\"");
+}
+
+namespace {
+
+// How often `path` is a mount point in this process's mount namespace.
+int mounts_at(const fs::path& path) {
+  std::istringstream mountinfo(read_file("/proc/self/mountinfo"));
+  int count = 0;
+  for (std::string line; std::getline(mountinfo, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, mount_point;
+    fields >> id >> parent >> device >> root >> mount_point;
+    count += mount_point == path.string();
+  }
+  return count;
+}
+
+}  // namespace
+
+ROOT_TEST_CASE("a subPath is pinned: a symlink swapped in after the check changes nothing mounted",
+               "[root][kubelet][volumes]") {
+  Pod pod = pod_with(R"(  containers:
+  - name: app
+    image: busybox
+    volumeMounts:
+    - {name: data, mountPath: /logs, subPath: app/logs}
+    - {name: cfg, mountPath: /etc/app.conf, subPath: app.conf}
+)");
+  Volumes v(pod);
+  fs::create_directories(v.data / "app/logs");
+  REQUIRE(write_file(v.data / "app/logs/marker", "ours\n"));
+  auto pin = [&] { return container_mounts(pod, pod.spec.containers[0], v.volumes, {}, v.pod_dir); };
+  Result<std::vector<Mount>> m = pin();
+  REQUIRE(m.ok());
+  const fs::path logs = v.pod_dir / "volume-subpaths/data/app/0";
+  const fs::path conf = v.pod_dir / "volume-subpaths/cfg/app/1";
+  CHECK(m.value()[0].host_path == logs.string());
+  CHECK(m.value()[1].host_path == conf.string());
+  CHECK(fs::is_directory(logs));
+  CHECK(read_file(conf) == "listen 80");  // a file pinned on a file
+
+  // What a container sharing the emptyDir can do between the check and the runtime's
+  // mount: put a symlink to the host's /etc where the checked directory was.
+  fs::rename(v.data / "app/logs", v.data / "app/moved");
+  fs::create_symlink("/etc", v.data / "app/logs");
+  CHECK(read_file(logs / "marker") == "ours\n");
+  CHECK_FALSE(fs::exists(logs / "passwd"));
+  // The next start checks again, and refuses.
+  Result<std::vector<Mount>> swapped = pin();
+  REQUIRE_FALSE(swapped.ok());
+  CHECK_THAT(swapped.error().message, Catch::Contains("leads outside the volume"));
+
+  // Put back, it is pinned again in place of the first pin, not on top of it.
+  fs::remove(v.data / "app/logs");
+  fs::rename(v.data / "app/moved", v.data / "app/logs");
+  REQUIRE(pin().ok());
+  CHECK(mounts_at(fs::canonical(logs)) == 1);
+  CHECK(read_file(logs / "marker") == "ours\n");
+
+  REQUIRE(tear_down_volumes(v.pod_dir).ok());
+  CHECK_FALSE(fs::exists(v.pod_dir / "volume-subpaths"));
 }
