@@ -109,13 +109,13 @@ Result<PodVolumes> set_up_volumes(const api::core_v1::Pod& pod, const std::files
 /// which is what the runtime gets. The runtime mounts by path, later; without the pin, a
 /// container sharing the volume could swap a directory of the path for a symlink to `/`
 /// in between and have the host's root mounted (CVE-2017-1002101, fixed upstream this
-/// way). Without `pod_dir` (a look at the mounts, as the tests take) the resolved paths
-/// themselves are returned and nothing is mounted.
+/// way). With an empty `pod_dir` the resolved paths themselves are returned and nothing
+/// is mounted: a look at the mounts, never what to hand a runtime.
 Result<std::vector<runtime::cri::Mount>> container_mounts(const api::core_v1::Pod& pod,
                                                           const api::core_v1::Container& container,
                                                           const PodVolumes& volumes,
                                                           const std::map<std::string, std::string>& env,
-                                                          const std::filesystem::path& pod_dir = {});
+                                                          const std::filesystem::path& pod_dir);
 
 /// Tears down every volume of the pod at `pod_dir` (TearDown of each plugin): unmounts
 /// every mount below `<pod_dir>/volume-subpaths` and `<pod_dir>/volumes` (lazily,

@@ -9,18 +9,18 @@
 #include <algorithm>
 #include <sstream>
 
+#include "runtime/base/file_lock.h"
 #include "runtime/base/files.h"
 #include "runtime/cgroups.h"
+#include "runtime/cri/internal.h"
 #include "runtime/cri/records.h"
 #include "runtime/cri/runtime_service.h"
-#include "runtime/cri/internal.h"
 #include "runtime/container.h"
 #include "runtime/images.h"
 #include "runtime/mounts.h"
 #include "runtime/monitor.h"
 #include "runtime/namespaces.h"
 #include "runtime/network.h"
-#include "runtime/base/file_lock.h"
 #include "runtime/state.h"
 
 namespace kubepp::runtime::cri {

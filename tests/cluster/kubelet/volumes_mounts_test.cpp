@@ -64,7 +64,7 @@ struct Volumes {
 
 Result<std::vector<Mount>> mounts_of(const Pod& pod, const Volumes& v, size_t container = 0,
                                      const std::map<std::string, std::string>& env = {}) {
-  return container_mounts(pod, pod.spec.containers[container], v.volumes, env);
+  return container_mounts(pod, pod.spec.containers[container], v.volumes, env, {});  // resolved, not pinned
 }
 
 std::string error_of(const Result<std::vector<Mount>>& r) { return r.ok() ? "ok" : r.error().message; }
@@ -118,7 +118,7 @@ TEST_CASE("a volumeMount of no volume is refused, naming the container's field",
   CHECK(m.error().code == ErrorCode::Invalid);
   CHECK(m.error().message == "spec.containers[1].volumeMounts[1].name: Not found: \"logs\": no volume of this name in "
                              "spec.volumes to mount into container \"side\"");
-  CHECK(error_of(container_mounts(pod, pod.spec.initContainers[0], v.volumes, {})) ==
+  CHECK(error_of(container_mounts(pod, pod.spec.initContainers[0], v.volumes, {}, {})) ==
         "spec.initContainers[0].volumeMounts[0].name: Not found: \"nope\": no volume of this name in spec.volumes to "
         "mount into container \"init\"");
 }
